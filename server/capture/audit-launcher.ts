@@ -1,0 +1,74 @@
+/**
+ * The `retrace-audit` kernel: run the ordinary IPython kernel under strace, with the
+ * trace going straight into this session's log. When strace cannot work here the
+ * kernel still starts, un-audited, and the kernel agent tells the user why in every
+ * cell it runs, so nothing is silently left out of the record.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../core/capture/kernel-command';
+import { installSignalRelay } from '../core/capture/signal-policy';
+import { straceProblems } from '../core/environment/report';
+import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
+import { probeStrace } from '../system/probe';
+import { childPids } from '../system/proc';
+
+export interface AuditLaunchOptions {
+  connectionFile: string;
+  python: string;
+  kernelArgs: string[];
+}
+
+/** Start the kernel and resolve with the exit code the launcher should exit with. */
+export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<number> {
+  const id = sessionIdFromConnectionFile(opts.connectionFile);
+  const strace = await probeStrace();
+  const problem = straceProblems(strace).find(p => p.severity === 'error' && p.affects === 'audit');
+
+  const meta: SessionMeta = {
+    id,
+    kind: 'audit',
+    startedAt: new Date().toISOString(),
+    audited: !problem,
+    notAuditedReason: problem ? `${problem.message} ${problem.fix}` : undefined,
+    python: opts.python,
+    strace: strace.found && strace.path ? { path: strace.path, version: strace.version, seccompBpf: strace.seccompBpf } : undefined,
+    argv: [],
+    launcherPid: process.pid,
+    cwd: process.cwd()
+  };
+  const paths = createSession(meta);
+  const argv = problem
+    ? ipykernelArgv(opts)
+    : straceArgv({ ...opts, strace: strace.path!, logPath: paths.log, seccompBpf: strace.seccompBpf });
+  meta.argv = argv;
+  writeSessionMeta(paths, meta);
+
+  const env: NodeJS.ProcessEnv = { ...process.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir };
+  if (problem) env.RETRACE_AUDIT_DISABLED = meta.notAuditedReason;
+  else delete env.RETRACE_AUDIT_DISABLED;
+
+  const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
+  // Under strace the kernel is strace's child; without it, the child itself.
+  const kernelPids = () => (child.pid === undefined ? [] : problem ? [child.pid] : childPids(child.pid));
+  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
+
+  return new Promise<number>(resolve => {
+    child.on('error', err => {
+      process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      removeRelay();
+      meta.endedAt = new Date().toISOString();
+      meta.exitCode = code;
+      meta.exitSignal = signal;
+      writeSessionMeta(paths, meta);
+      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
+    });
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return constants.signals[signal] ?? 0;
+}

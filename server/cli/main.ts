@@ -1,0 +1,51 @@
+/** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
+import { parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
+import { diagnose, formatReport } from '../core/environment/report';
+import { RETRACE_VERSION } from '../core/version';
+import { launchAuditKernel } from '../capture/audit-launcher';
+import { runCompanion } from '../service/companion';
+import { kernelPython, probeEnvironment } from '../system/probe';
+
+async function execute(cmd: Command): Promise<number> {
+  switch (cmd.name) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'version':
+      process.stdout.write(`retrace ${RETRACE_VERSION}\n`);
+      return 0;
+    case 'doctor': {
+      const report = await probeEnvironment();
+      const diagnosis = diagnose(report);
+      process.stdout.write(cmd.json ? JSON.stringify({ report, diagnosis }, null, 2) + '\n' : formatReport(report, diagnosis));
+      return diagnosis.auditReady ? 0 : 1;
+    }
+    case 'companion':
+      return runCompanion(cmd.socket);
+    case 'kernel-audit':
+      return launchAuditKernel({
+        connectionFile: cmd.connectionFile,
+        python: cmd.python ?? kernelPython(),
+        kernelArgs: cmd.kernelArgs
+      });
+  }
+}
+
+async function main(): Promise<void> {
+  let cmd: Command;
+  try {
+    cmd = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`retrace: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  process.exitCode = await execute(cmd);
+}
+
+main().catch(e => {
+  process.stderr.write(`retrace: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from './args';
+
+describe('parseArgs', () => {
+  it('defaults to help', () => {
+    expect(parseArgs([])).toEqual({ name: 'help', topic: undefined });
+    expect(parseArgs(['--help'])).toEqual({ name: 'help', topic: undefined });
+  });
+
+  it('parses version in its spellings', () => {
+    for (const v of ['version', '--version', '-V']) expect(parseArgs([v])).toEqual({ name: 'version' });
+  });
+
+  it('parses doctor with and without --json', () => {
+    expect(parseArgs(['doctor'])).toEqual({ name: 'doctor', json: false });
+    expect(parseArgs(['doctor', '--json'])).toEqual({ name: 'doctor', json: true });
+  });
+
+  it('rejects unknown options and stray arguments with a usage error', () => {
+    expect(() => parseArgs(['doctor', '--yaml'])).toThrow(UsageError);
+    expect(() => parseArgs(['doctor', 'extra'])).toThrow(/no arguments/);
+    expect(() => parseArgs(['frobnicate'])).toThrow(/unknown command "frobnicate"/);
+  });
+
+  it('needs a socket for the companion, in either spelling', () => {
+    expect(() => parseArgs(['companion'])).toThrow(/--socket/);
+    expect(parseArgs(['companion', '--socket', '/tmp/s'])).toEqual({ name: 'companion', socket: '/tmp/s' });
+    expect(parseArgs(['companion', '--socket=/tmp/s'])).toEqual({ name: 'companion', socket: '/tmp/s' });
+    expect(() => parseArgs(['companion', '--socket'])).toThrow(/needs a value/);
+  });
+
+  it('parses the audit kernel command as the kernelspec writes it', () => {
+    expect(parseArgs(['kernel', 'audit', '--python', '/v/bin/python', '-f', '/run/kernel-1.json'])).toEqual({
+      name: 'kernel-audit',
+      connectionFile: '/run/kernel-1.json',
+      python: '/v/bin/python',
+      kernelArgs: []
+    });
+  });
+
+  it('passes everything after -- through to the kernel unchanged', () => {
+    const cmd = parseArgs(['kernel', 'audit', '-f', 'c.json', '--', '--debug', '-f', 'x']);
+    expect(cmd).toMatchObject({ connectionFile: 'c.json', kernelArgs: ['--debug', '-f', 'x'] });
+  });
+
+  it('rejects a kernel without a connection file or of an unknown kind', () => {
+    expect(() => parseArgs(['kernel', 'audit'])).toThrow(/-f CONNECTION_FILE/);
+    expect(() => parseArgs(['kernel', 'bogus', '-f', 'c.json'])).toThrow(/unknown kernel "bogus"/);
+  });
+});

@@ -1,0 +1,19 @@
+/** What the store records about one kernel session; shared with the frontend. */
+export interface SessionMeta {
+  id: string;
+  kind: 'audit';
+  startedAt: string;
+  /** The kernel runs under strace; false when auditing could not work here. */
+  audited: boolean;
+  /** Why the session is not audited, and how to fix it. */
+  notAuditedReason?: string;
+  python: string;
+  strace?: { path: string; version?: string; seccompBpf: boolean };
+  /** argv of the traced command (no secrets: the connection file is named, not read). */
+  argv: string[];
+  launcherPid: number;
+  cwd: string;
+  endedAt?: string;
+  exitCode?: number | null;
+  exitSignal?: string | null;
+}

@@ -1,0 +1,56 @@
+/**
+ * The session store: one folder per audited kernel session, holding the raw strace
+ * log (append-only, written by strace itself) and a small JSON description.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic';
+import { sessionsRoot } from './paths';
+import type { SessionMeta } from '../core/session';
+
+export type { SessionMeta };
+
+export interface SessionPaths {
+  dir: string;
+  meta: string;
+  log: string;
+}
+
+export function sessionPaths(id: string, root = sessionsRoot()): SessionPaths {
+  const dir = join(root, id);
+  return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log') };
+}
+
+/** Create the folder (private to the user: traces name every file touched). */
+export function createSession(meta: SessionMeta, root = sessionsRoot()): SessionPaths {
+  const paths = sessionPaths(meta.id, root);
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  writeSessionMeta(paths, meta);
+  return paths;
+}
+
+export function writeSessionMeta(paths: SessionPaths, meta: SessionMeta): void {
+  writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2) + '\n');
+}
+
+export function readSessionMeta(id: string, root = sessionsRoot()): SessionMeta | undefined {
+  const { meta } = sessionPaths(id, root);
+  if (!existsSync(meta)) return undefined;
+  return JSON.parse(readFileSync(meta, 'utf8')) as SessionMeta;
+}
+
+export interface SessionSummary extends SessionMeta {
+  logBytes: number;
+}
+
+export function listSessions(root = sessionsRoot()): SessionSummary[] {
+  if (!existsSync(root)) return [];
+  const out: SessionSummary[] = [];
+  for (const id of readdirSync(root)) {
+    const meta = readSessionMeta(id, root);
+    if (!meta) continue;
+    const { log } = sessionPaths(id, root);
+    out.push({ ...meta, logBytes: existsSync(log) ? statSync(log).size : 0 });
+  }
+  return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}

@@ -1,0 +1,63 @@
+/** A typed client of the companion, reached through the Jupyter server's proxy. */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import type { EnvironmentResponse, Health, SessionMeta } from './types';
+
+/** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
+export const COMPANION_PATH = 'retrace-companion';
+
+export class CompanionError extends Error {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message);
+  }
+}
+
+export class RetraceClient {
+  constructor(private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {}
+
+  health(): Promise<Health> {
+    return this.get('health');
+  }
+
+  environment(refresh = false): Promise<EnvironmentResponse> {
+    return this.get(refresh ? 'environment?refresh=1' : 'environment');
+  }
+
+  /** The audit session of a kernel; undefined when that kernel is not an audit kernel. */
+  async session(kernelId: string): Promise<SessionMeta | undefined> {
+    try {
+      return await this.get<SessionMeta>(`sessions/${encodeURIComponent(kernelId)}`);
+    } catch (e) {
+      if (e instanceof CompanionError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const url = URLExt.join(this.settings.baseUrl, COMPANION_PATH, 'api', path);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, { method: 'GET' }, this.settings);
+    } catch (e) {
+      throw new CompanionError(`The retrace companion could not be reached: ${String(e)}`, 0);
+    }
+    const text = await response.text();
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new CompanionError(
+        `The retrace companion answered ${response.status} with something that is not JSON ` +
+          '(is jupyter-server-proxy installed and enabled?)',
+        response.status
+      );
+    }
+    if (!response.ok) {
+      throw new CompanionError(body?.error ?? `The retrace companion answered ${response.status}`, response.status);
+    }
+    return body as T;
+  }
+}

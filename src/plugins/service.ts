@@ -1,0 +1,17 @@
+/** The one shared service every other retrace plugin builds on. */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { RetraceClient } from '../api';
+import { EnvironmentModel } from '../model/environment';
+import { IRetraceService } from '../tokens';
+
+export const servicePlugin: JupyterFrontEndPlugin<IRetraceService> = {
+  id: 'jupyterlab-retrace:service',
+  description: 'The retrace companion client and shared models.',
+  autoStart: true,
+  provides: IRetraceService,
+  activate: (app: JupyterFrontEnd): IRetraceService => {
+    const client = new RetraceClient(app.serviceManager.serverSettings);
+    const environment = new EnvironmentModel(client);
+    return { client, environment };
+  }
+};

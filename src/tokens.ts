@@ -1,0 +1,25 @@
+/** Tokens other plugins (ours and third parties') use to reach retrace's shared service. */
+import { Token } from '@lumino/coreutils';
+import type { RetraceClient } from './api';
+import type { EnvironmentModel } from './model/environment';
+
+export interface IRetraceService {
+  /** Typed client of the companion. */
+  readonly client: RetraceClient;
+  /** The environment report, shared by every view that shows it. */
+  readonly environment: EnvironmentModel;
+}
+
+export const IRetraceService = new Token<IRetraceService>(
+  'jupyterlab-retrace:IRetraceService',
+  'The retrace companion client and the shared state built on it.'
+);
+
+/** Names of retrace's commands, in one place for menus, palette and tests. */
+export namespace CommandIDs {
+  export const showProvenance = 'retrace:show-provenance';
+  export const refreshEnvironment = 'retrace:refresh-environment';
+}
+
+/** The kernelspec names of retrace's kernels. */
+export const AUDIT_KERNEL = 'retrace-audit';

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['server/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          // Real Jupyter servers and kernels under strace: slow to start, bounded here.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One server at a time on a 2-core machine.
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+});
