@@ -1,13 +1,51 @@
 """The retrace kernel agent: the few lines that must run inside the kernel.
 
-Loaded by the launchers with `--ext=jupyterlab_retrace.kernel_agent`. For now it makes
-sure an audit that cannot happen is never silent: when the launcher could not start
-strace it says why in every cell's output, with the fix.
+Loaded by the launchers with `--ext=jupyterlab_retrace.kernel_agent`. It does two
+things:
+
+* marks where each cell execution begins and ends *in the trace itself*, by a
+  `stat()` of a path that never exists; strace records it in order with everything
+  else the kernel does, so splitting the trace per cell needs no clock agreement.
+  The path is `/__retrace__/<nonce>/<begin|end>/<seq>/<execution_count>/<cell_id>`
+  (execution_count is 0 in the begin mark: it is known only at the end)
+  (parsed by server/core/trace/markers.ts);
+* makes sure an audit that cannot happen is never silent: when the launcher could
+  not start strace it says why in every cell's output, with the fix.
 """
 import os
+import re
+import secrets
 import sys
 
 DISABLED_ENV = "RETRACE_AUDIT_DISABLED"
+MARKER_ROOT = "/__retrace__"
+_SAFE_CELL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class CellMarkers:
+    def __init__(self, shell, nonce=None):
+        self.shell = shell
+        self.nonce = nonce or secrets.token_hex(6)
+        self.seq = 0
+
+    def _mark(self, event, count, cell_id):
+        cell = cell_id if cell_id and _SAFE_CELL_ID.match(cell_id) else "-"
+        path = f"{MARKER_ROOT}/{self.nonce}/{event}/{self.seq}/{count if count is not None else 0}/{cell}"
+        try:
+            os.stat(path)
+        except OSError:
+            pass  # the failing stat is the mark
+
+    def pre_run_cell(self, info):
+        self.seq += 1
+        self._cell_id = getattr(info, "cell_id", None)
+        # IPython versions differ on when they bump the counter relative to this
+        # hook, so the begin mark carries 0 and the end mark the real count.
+        self._mark("begin", 0, self._cell_id)
+
+    def post_run_cell(self, result):
+        count = getattr(result, "execution_count", None)
+        self._mark("end", count, self._cell_id)
 
 
 def _warn_not_audited(reason):
@@ -21,7 +59,15 @@ def load_ipython_extension(ipython):
     reason = os.environ.get(DISABLED_ENV)
     if reason:
         ipython.events.register("pre_run_cell", _warn_not_audited(reason))
+        return
+    markers = CellMarkers(ipython)
+    ipython.events.register("pre_run_cell", markers.pre_run_cell)
+    ipython.events.register("post_run_cell", markers.post_run_cell)
+    ipython._retrace_markers = markers
 
 
 def unload_ipython_extension(ipython):
-    pass
+    markers = getattr(ipython, "_retrace_markers", None)
+    if markers:
+        ipython.events.unregister("pre_run_cell", markers.pre_run_cell)
+        ipython.events.unregister("post_run_cell", markers.post_run_cell)

@@ -74,6 +74,13 @@ describe('the retrace-audit kernel', () => {
     // (the fork may be split into "<unfinished ...>" and "<... vfork resumed>" lines)
     const forked = (l: string) => /\b(clone3?|vfork|fork)(\(| resumed>)/.test(l) && l.trimEnd().endsWith(`= ${childPid}`);
     expect(lines.some(forked)).toBe(true);
+    // The kernel agent marked the cell's start and end in the trace, in order.
+    const begin = lines.findIndex(l => /stat\w*\(.*"\/__retrace__\/[a-f0-9]+\/begin\/1\/0\//.test(l));
+    const end = lines.findIndex(l => l.includes('/end/1/1/'));
+    const opened = lines.findIndex(l => l.includes('input-for-audit.txt'));
+    expect(begin).toBeGreaterThanOrEqual(0);
+    expect(begin).toBeLessThan(opened);
+    expect(opened).toBeLessThan(end);
     await kernel.shutdown();
   });
 
