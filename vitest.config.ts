@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One Jupyter server at a time on a 2-core machine (unit files take milliseconds).
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -17,9 +19,7 @@ export default defineConfig({
           environment: 'node',
           // Real Jupyter servers and kernels under strace: slow to start, bounded here.
           testTimeout: 120_000,
-          hookTimeout: 120_000,
-          // One server at a time on a 2-core machine.
-          fileParallelism: false
+          hookTimeout: 120_000
         }
       }
     ]

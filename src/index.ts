@@ -1,11 +1,17 @@
 /** retrace's JupyterLab plugins: one small plugin per concern around one shared service. */
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { auditNoticePlugin } from './plugins/audit-notice';
+import { cellBadgesPlugin } from './plugins/cell-badges';
 import { provenancePanelPlugin } from './plugins/provenance-panel';
 import { servicePlugin } from './plugins/service';
 
 export * from './tokens';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [servicePlugin, provenancePanelPlugin, auditNoticePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  servicePlugin,
+  provenancePanelPlugin,
+  auditNoticePlugin,
+  cellBadgesPlugin
+];
 
 export default plugins;

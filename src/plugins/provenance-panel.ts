@@ -32,9 +32,9 @@ export const provenancePanelPlugin: JupyterFrontEndPlugin<void> = {
         void service.environment.refresh();
       }
     };
+    // However it is opened: its sidebar tab clicked, restored open, or the command.
     if (panel.isVisible) loadOnce();
-    app.shell.currentChanged?.connect(() => panel.isVisible && loadOnce());
-    panel.title.changed.connect(() => panel.isVisible && loadOnce());
+    panel.shown.connect(loadOnce);
 
     app.commands.addCommand(CommandIDs.showProvenance, {
       label: 'Show Provenance Panel',
