@@ -1,0 +1,213 @@
+/**
+ * What one cell execution did, built event by event from the cell's slice of the
+ * trace: data files read and written, programs run, endpoints touched, and the
+ * abstracted event sequences lineage is computed from.
+ *
+ * Processes play three roles in a cell, compared in three ways (FLINC IV-D: time,
+ * pids, fds and temp names abstracted; children compared as per-process sequences):
+ *  - the kernel's main thread (the one that marked the cell): one ordered sequence;
+ *  - processes the cell started (a `!` command and its children): one sequence each,
+ *    compared as a sorted multiset, since their scheduling order is not stable;
+ *  - the pool: worker processes (Dask, Work Queue, TaskVine...), processes that
+ *    outlive cells, and the kernel's other threads. Which worker or thread runs which
+ *    task changes from run to run, so their events are compared as one set.
+ * System files (software) are counted, not put in lineage: a font cache built on a
+ * first run and read on a second must not change it; software is pinned by the
+ * container instead.
+ */
+import type { TraceEvent } from '../trace/event-types';
+import type { Endpoint } from '../trace/sockaddr';
+import { classifyPath, displayPath, type PathContext } from './path-rules';
+
+/** argv of a process that serves tasks rather than doing the cell's own work. */
+const WORKER_ARGV = /multiprocessing|spawn_main|forkserver|resource_tracker|distributed|dask[-_ ]?worker|work_queue_worker|vine_worker|ray::/;
+
+/** One lineage step, and the file it is about (so temporaries can be dropped at the end). */
+interface Step {
+  text: string;
+  path?: string;
+}
+
+export interface FileAccess {
+  /** Absolute path. */
+  path: string;
+  /** When the cell first read it (trace clock, seconds). */
+  firstReadTime?: number;
+}
+
+export interface CellLineageEvents {
+  main: string[];
+  children: string[][];
+  pool: string[];
+}
+
+export interface CellProvenance {
+  reads: FileAccess[];
+  writes: string[];
+  programs: string[];
+  network: string[];
+  listed: string[];
+  systemFilesRead: number;
+  systemFilesWritten: number;
+  processes: number;
+  events: number;
+  lineageEvents: CellLineageEvents;
+}
+
+export interface ProcessFacts {
+  /** Thread group leader of a task. */
+  leaderOf(pid: number): number;
+  /** argv of a process, when it exec'd in the trace. */
+  argvOf(pid: number): string[] | undefined;
+}
+
+/** An endpoint as metadata shows it; undefined for local IPC (unix sockets, netlink). */
+function endpointText(e: Endpoint | undefined): string | undefined {
+  if (!e || e.family === 'unix' || e.family === 'other') return undefined;
+  const loopback = e.address.startsWith('127.') || e.address === '::1' || e.address === '::ffff:127.0.0.1';
+  // Loopback ports are picked afresh each run (schedulers, workers): abstract them.
+  if (loopback) return `tcp:loopback:*`;
+  if (e.address === '0.0.0.0' || e.address === '::') return `tcp:any:${e.port}`;
+  return `tcp:${e.address}:${e.port}`;
+}
+
+export class CellProvenanceBuilder {
+  private readonly reads = new Map<string, FileAccess>();
+  private readonly writes = new Set<string>();
+  private readonly createdHere = new Set<string>();
+  private readonly programs: string[] = [];
+  private readonly network = new Set<string>();
+  private readonly listed = new Set<string>();
+  private readonly systemRead = new Set<string>();
+  private readonly systemWritten = new Set<string>();
+  private readonly processes = new Set<number>();
+  private readonly startedHere = new Set<number>();
+  private readonly main: Step[] = [];
+  /** Steps of every task but the main thread, by process; roles are decided at the end, once every spawn is known. */
+  private readonly others = new Map<number, Step[]>();
+  /** Files created and removed within the cell: temporaries, left out of lineage. */
+  private readonly temporaries = new Set<string>();
+  private stepPath?: string;
+  private count = 0;
+
+  constructor(
+    /** The kernel's main thread: the task that marked the cell's begin. */
+    private readonly mainPid: number,
+    private readonly facts: ProcessFacts,
+    private readonly ctx: PathContext
+  ) {}
+
+  add(event: TraceEvent): void {
+    const leader = this.facts.leaderOf(event.pid);
+    if (event.kind === 'spawn' && !event.thread && event.child) this.startedHere.add(event.child);
+    this.stepPath = undefined;
+    const text = this.describe(event);
+    if (event.kind !== 'signal') this.processes.add(leader);
+    if (!text) return;
+    this.count++;
+    const step: Step = { text, path: this.stepPath };
+    if (event.pid === this.mainPid) this.main.push(step);
+    else {
+      let steps = this.others.get(leader);
+      if (!steps) this.others.set(leader, (steps = []));
+      steps.push(step);
+    }
+  }
+
+  /** The lineage step an event contributes, recording its provenance on the way. */
+  private describe(e: TraceEvent): string | undefined {
+    switch (e.kind) {
+      case 'open': {
+        const path = e.realPath && !e.realPath.startsWith('/__') ? e.realPath : e.path;
+        const cls = classifyPath(path, this.ctx);
+        if (cls === 'noise' || e.pathOnly) return undefined;
+        // A file created afresh or truncated is not read for what it held before.
+        const reads = e.access !== 'write' && !e.truncate && !(e.create && e.exclusive);
+        const writes = e.access !== 'read';
+        if (cls === 'system') {
+          if (e.ok && reads) this.systemRead.add(path);
+          if (e.ok && writes) this.systemWritten.add(path);
+          return undefined;
+        }
+        if (e.ok) {
+          const seen = this.reads.has(path) || this.writes.has(path);
+          if (writes && e.create && !seen) this.createdHere.add(path);
+          if (reads && !seen) this.reads.set(path, { path, firstReadTime: e.time });
+          if (writes) this.writes.add(path);
+        }
+        this.stepPath = path;
+        const mode = e.access === 'read' ? 'r' : e.access === 'write' ? (e.append ? 'a' : 'w') : 'rw';
+        return `open:${mode}${e.ok ? '' : '!' + (e.errno ?? 'ERR')}:${displayPath(path, this.ctx)}`;
+      }
+      case 'listdir': {
+        if (e.ok && classifyPath(e.path, this.ctx) === 'user') this.listed.add(e.path);
+        return undefined;
+      }
+      case 'exec': {
+        if (!e.ok) return undefined;
+        if (!this.programs.includes(e.path)) this.programs.push(e.path);
+        const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\d+/g, '#'));
+        return `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
+      }
+      case 'connect':
+      case 'bind': {
+        const where = endpointText(e.endpoint);
+        if (!where) return undefined;
+        this.network.add(where);
+        return `${e.kind}:${where}`;
+      }
+      case 'unlink':
+      case 'rmdir':
+      case 'mkdir': {
+        if (classifyPath(e.path, this.ctx) !== 'user' || !e.ok) return undefined;
+        this.stepPath = e.path;
+        if (e.kind === 'unlink' && this.createdHere.has(e.path)) {
+          // created and removed within the cell: a temporary file, not an output
+          this.writes.delete(e.path);
+          this.reads.delete(e.path);
+          this.temporaries.add(e.path);
+        }
+        return `${e.kind}:${displayPath(e.path, this.ctx)}`;
+      }
+      case 'rename': {
+        if (!e.ok || classifyPath(e.to, this.ctx) !== 'user') return undefined;
+        this.writes.delete(e.from);
+        this.writes.add(e.to);
+        return `rename:${displayPath(e.from, this.ctx)}->${displayPath(e.to, this.ctx)}`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A process the cell started (a `!` command) and that is not a task worker. */
+  private isChild(leader: number): boolean {
+    const argv = this.facts.argvOf(leader)?.join(' ') ?? '';
+    return this.startedHere.has(leader) && !WORKER_ARGV.test(argv);
+  }
+
+  finish(): CellProvenance {
+    const keep = (steps: Step[]) => steps.filter(s => !s.path || !this.temporaries.has(s.path)).map(s => s.text);
+    const children: string[][] = [];
+    const pool = new Set<string>();
+    for (const [leader, steps] of this.others) {
+      const kept = keep(steps);
+      if (this.isChild(leader)) {
+        if (kept.length) children.push(kept);
+      } else kept.forEach(step => pool.add(step));
+    }
+    children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    return {
+      reads: [...this.reads.values()],
+      writes: [...this.writes],
+      programs: [...this.programs],
+      network: [...this.network].sort(),
+      listed: [...this.listed].sort(),
+      systemFilesRead: this.systemRead.size,
+      systemFilesWritten: this.systemWritten.size,
+      processes: this.processes.size,
+      events: this.count,
+      lineageEvents: { main: keep(this.main), children, pool: [...pool].sort() }
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { classifyPath, displayPath } from './path-rules';
+
+const ctx = { notebookDir: '/home/alice/work', home: '/home/alice', softwarePrefixes: ['/home/alice/.venv'] };
+
+describe('classifyPath', () => {
+  it.each([
+    ['/proc/self/status', 'noise'],
+    ['/dev/null', 'noise'],
+    ['/sys/devices/system/cpu', 'noise'],
+    ['/__retrace__/abc/begin/1/0/-', 'noise'],
+    ['/home/alice/work/__pycache__/mod.cpython-311.pyc', 'noise'],
+    ['/home/alice/.cache/matplotlib/fontlist-v390.json', 'noise'],
+    ['/home/alice/.ipython/profile_default/history.sqlite', 'noise'],
+    ['/home/alice/.local/share/jupyter/runtime/kernel-1.json', 'noise'],
+    ['/tmp/dask-scratch-space/worker-abc/storage', 'noise'],
+    ['/usr/lib/x86_64-linux-gnu/libc.so.6', 'system'],
+    ['/etc/hostname', 'system'],
+    ['/home/alice/.venv/bin/python', 'system'],
+    ['/home/alice/.venv/lib/python3.11/site-packages/numpy/__init__.py', 'system'],
+    ['/root/.pyenv/versions/3.11.7/lib/python3.11/json/__init__.py', 'system'],
+    ['/home/alice/work/data/x.csv', 'user'],
+    ['/home/alice/work/mymodule.py', 'user'],
+    ['/data/shared/input.nc', 'user']
+  ])('%s is %s', (path, expected) => {
+    expect(classifyPath(path, ctx)).toBe(expected);
+  });
+});
+
+describe('displayPath', () => {
+  it('writes paths under the notebook relative to it', () => {
+    expect(displayPath('/home/alice/work/data/x.csv', ctx)).toBe('data/x.csv');
+    expect(displayPath('/home/alice/work', ctx)).toBe('.');
+  });
+
+  it('uses ~ for the home and abstracts random temp names', () => {
+    expect(displayPath('/home/alice/notes.txt', ctx)).toBe('~/notes.txt');
+    expect(displayPath('/tmp/tmpab12cd_x/out.txt', ctx)).toBe('/tmp/<tmp>/out.txt');
+    expect(displayPath('/tmp/worker-12345/a', ctx)).toBe('/tmp/<tmp>/a');
+    expect(displayPath('/srv/data/a.txt', ctx)).toBe('/srv/data/a.txt');
+  });
+
+  it('does not mistake a sibling folder for the notebook folder', () => {
+    expect(displayPath('/home/alice/workshop/a.txt', ctx)).toBe('~/workshop/a.txt');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { computeLineage, LINEAGE_ROOT } from '../lineage/lineage';
+import { SessionAnalyzer } from './session-analyzer';
+
+const ROOT = '/tmp/retrace-it-root-AZrM00';
+const ctx = { notebookDir: ROOT, home: '/root', softwarePrefixes: ['/work/main/.venv'] };
+
+/** A real cell from an audit kernel's log (library loading trimmed), after the kernel started thread 21416. */
+const CELL = `21401 1795303920.886144 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f36d0f5a990, parent_tid=0x7f36d0f5a990, exit_signal=0, stack=0x7f36d075a000, stack_size=0x7fff80, tls=0x7f36d0f5a6c0} => {parent_tid=[21416]}, 88) = 21416
+21401 1795303930.303803 newfstatat(AT_FDCWD<${ROOT}>, "/__retrace__/4cd716639cfc/begin/1/0/abc", 0x7ffd28106d90, 0) = -1 ENOENT (No such file or directory)
+21416 1795303930.307042 openat(AT_FDCWD<${ROOT}>, "/root/.ipython/profile_default/history.sqlite-journal", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0644) = 64</root/.ipython/profile_default/history.sqlite-journal>
+21401 1795303930.310000 openat(AT_FDCWD<${ROOT}>, "/usr/lib/python3.11/json/__init__.py", O_RDONLY|O_CLOEXEC) = 63</usr/lib/python3.11/json/__init__.py>
+21401 1795303930.314730 openat(AT_FDCWD<${ROOT}>, "/tmp/a237tlfm", O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600 <unfinished ...>
+21416 1795303930.314819 unlink("/root/.ipython/profile_default/history.sqlite-journal" <unfinished ...>
+21401 1795303930.314948 <... openat resumed>) = 64</tmp/a237tlfm>
+21401 1795303930.315016 unlink("/tmp/a237tlfm" <unfinished ...>
+21416 1795303930.315030 <... unlink resumed>) = 0
+21401 1795303930.315202 <... unlink resumed>) = 0
+21401 1795303930.315588 openat(AT_FDCWD<${ROOT}>, "${ROOT}/input-for-audit.txt", O_RDONLY|O_CLOEXEC) = 64<${ROOT}/input-for-audit.txt>
+21401 1795303930.315600 openat(AT_FDCWD<${ROOT}>, "out/result.csv", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = 65<${ROOT}/out/result.csv>
+21401 1795303930.316414 vfork( <unfinished ...>
+21434 1795303930.469936 execve("/bin/true", ["/bin/true"], 0x5577537750c0 /* 92 vars */) = 0
+21434 1795303930.471192 exit_group(0)   = ?
+21401 1795303930.479001 <... vfork resumed>) = 21434
+21434 1795303930.479051 +++ exited with 0 +++
+21401 1795303930.479401 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=21434, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---
+21401 1795303930.479742 wait4(21434, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 21434
+21401 1795303930.490630 newfstatat(AT_FDCWD<${ROOT}>, "/__retrace__/4cd716639cfc/end/1/7/abc", 0x7ffd28106f80, 0) = -1 ENOENT (No such file or directory)
+`;
+
+function analyze(text: string, chunk = text.length) {
+  const analyzer = new SessionAnalyzer({ context: ctx });
+  const cells = [];
+  for (let i = 0; i < text.length; i += chunk) cells.push(...analyzer.push(text.slice(i, i + chunk)));
+  cells.push(...analyzer.end());
+  return cells;
+}
+
+describe('SessionAnalyzer', () => {
+  it('turns a cell of trace into its provenance', () => {
+    const [cell, ...rest] = analyze(CELL);
+    expect(rest).toEqual([]);
+    expect(cell.closedBy).toBe('end');
+    expect(cell.cell).toMatchObject({ seq: 1, executionCount: 7, cellId: 'abc', pid: 21401 });
+    const p = cell.provenance;
+    expect(p.reads.map(r => r.path)).toEqual([`${ROOT}/input-for-audit.txt`]);
+    expect(p.writes).toEqual([`${ROOT}/out/result.csv`]);
+    expect(p.programs).toEqual(['/bin/true']);
+    expect(p.systemFilesRead).toBe(1);
+    // the kernel main thread's ordered steps, without noise, system files or the temporary
+    expect(p.lineageEvents.main).toEqual(['open:r:input-for-audit.txt', 'open:w:out/result.csv']);
+    expect(p.lineageEvents.children).toEqual([['exec:/bin/true ["/bin/true"]']]);
+    expect(p.lineageEvents.pool).toEqual([]);
+    expect(p.processes).toBe(2);
+  });
+
+  it('gives the same result however the log is cut into chunks', () => {
+    const whole = analyze(CELL);
+    for (const size of [1, 7, 100]) expect(analyze(CELL, size)).toEqual(whole);
+  });
+
+  it('abstracts pids and time: the same cell traced again has the same lineage', async () => {
+    const again = CELL.replace(/\b214(\d\d)\b/g, '315$1').replace(/1795303930\./g, '1795309999.');
+    const a = analyze(CELL)[0].provenance.lineageEvents;
+    const b = analyze(again)[0].provenance.lineageEvents;
+    const reads = [{ path: 'input-for-audit.txt', sha256: 'sha256:11' }];
+    expect(await computeLineage(LINEAGE_ROOT, b, reads)).toBe(await computeLineage(LINEAGE_ROOT, a, reads));
+    expect(await computeLineage(LINEAGE_ROOT, a, [{ path: 'input-for-audit.txt', sha256: 'sha256:22' }])).not.toBe(
+      await computeLineage(LINEAGE_ROOT, a, reads)
+    );
+  });
+
+  it('marks a cell the log stopped in as cut short, keeping what it did so far', () => {
+    const cut = CELL.split('\n').slice(0, 12).join('\n') + '\n';
+    const [cell] = analyze(cut);
+    expect(cell.closedBy).toBe('stream-end');
+    expect(cell.provenance.reads).toHaveLength(1);
+  });
+});

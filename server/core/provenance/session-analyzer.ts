@@ -1,0 +1,95 @@
+/**
+ * From raw trace text to finished cells, streaming: chunks in, one result out per
+ * cell execution as soon as its end mark is read. Memory holds the process table,
+ * the open cell's provenance and any unfinished calls, never the whole log.
+ */
+import { EventBuilder } from '../trace/events';
+import { CellSplitter, type CellExecution, type Segment } from '../trace/markers';
+import { TraceStream } from '../trace/stream';
+import type { TraceEvent } from '../trace/event-types';
+import { CellProvenanceBuilder, type CellProvenance } from './cell-provenance';
+import type { PathContext } from './path-rules';
+
+export interface AnalyzedCell {
+  cell: CellExecution;
+  /** How the cell's slice ended: its own end mark, or the log stopped mid-cell. */
+  closedBy: 'end' | 'next-begin' | 'stream-end';
+  provenance: CellProvenance;
+}
+
+export interface SessionAnalyzerOptions {
+  context: PathContext;
+  /** Accept only the marks of this kernel agent instance. */
+  nonce?: string;
+  initialCwd?: string;
+  /** Told about each event of an open cell as it is read (e.g. to hash inputs at once). */
+  onCellEvent?: (event: TraceEvent, cell: CellExecution) => void;
+}
+
+export class SessionAnalyzer {
+  private readonly stream = new TraceStream();
+  private readonly builder: EventBuilder;
+  private readonly splitter: CellSplitter;
+  private open?: { segment: Extract<Segment, { kind: 'cell' }>; provenance: CellProvenanceBuilder };
+  /** Events read outside any cell (kernel start-up, idle time). */
+  eventsOutsideCells = 0;
+
+  constructor(private readonly options: SessionAnalyzerOptions) {
+    this.builder = new EventBuilder({ initialCwd: options.initialCwd });
+    this.splitter = new CellSplitter({ nonce: options.nonce });
+  }
+
+  /** Feed the next piece of the log; returns the cells it completed. */
+  push(chunk: string | Uint8Array): AnalyzedCell[] {
+    const done: AnalyzedCell[] = [];
+    for (const record of this.stream.push(chunk)) {
+      for (const event of this.builder.push(record)) this.consume(event, done);
+    }
+    return done;
+  }
+
+  /** The log is complete (the kernel exited): close what is open. */
+  end(): AnalyzedCell[] {
+    const done: AnalyzedCell[] = [];
+    for (const record of this.stream.end()) {
+      for (const event of this.builder.push(record)) this.consume(event, done);
+    }
+    this.splitter.finish();
+    this.close(done);
+    return done;
+  }
+
+  private consume(event: TraceEvent, done: AnalyzedCell[]): void {
+    const { segment, marker } = this.splitter.push(event);
+    if (this.open && segment !== this.open.segment) this.close(done);
+    if (segment.kind !== 'cell') {
+      this.eventsOutsideCells++;
+      return;
+    }
+    if (!this.open) {
+      const processes = this.builder.processes;
+      this.open = {
+        segment,
+        provenance: new CellProvenanceBuilder(
+          segment.cell.pid,
+          { leaderOf: pid => processes.leaderOf(pid), argvOf: pid => processes.get(pid)?.argv },
+          this.options.context
+        )
+      };
+    }
+    if (marker) {
+      // the mark itself is not the cell's doing; its end closes the cell now
+      if (segment.closedBy === 'end') this.close(done);
+      return;
+    }
+    this.open.provenance.add(event);
+    this.options.onCellEvent?.(event, segment.cell);
+  }
+
+  private close(done: AnalyzedCell[]): void {
+    if (!this.open) return;
+    const { segment, provenance } = this.open;
+    this.open = undefined;
+    done.push({ cell: segment.cell, closedBy: segment.closedBy ?? 'stream-end', provenance: provenance.finish() });
+  }
+}
