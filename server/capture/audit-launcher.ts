@@ -5,7 +5,13 @@
  * cell it runs, so nothing is silently left out of the record.
  */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
+import { realpathSync } from 'node:fs';
+import { constants, homedir } from 'node:os';
+import { basename, dirname } from 'node:path';
+import type { PathContext } from '../core/provenance/path-rules';
+import { retraceHome } from '../store/paths';
+import { which } from '../system/exec';
+import { SessionFollower } from './session-follower';
 import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../core/capture/kernel-command';
 import { installSignalRelay } from '../core/capture/signal-policy';
 import { straceProblems } from '../core/environment/report';
@@ -49,6 +55,16 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   else delete env.RETRACE_AUDIT_DISABLED;
 
   const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
+  const follower = problem
+    ? undefined
+    : new SessionFollower({
+        session: id,
+        logPath: paths.log,
+        cellsDir: paths.cells,
+        context: kernelPathContext(opts),
+        initialCwd: process.cwd()
+      });
+  follower?.start();
   // Under strace the kernel is strace's child; without it, the child itself.
   const kernelPids = () => (child.pid === undefined ? [] : problem ? [child.pid] : childPids(child.pid));
   const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
@@ -58,8 +74,10 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
       process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
       resolve(127);
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', async (code, signal) => {
       removeRelay();
+      // Whatever the kernel did up to its last line is analysed and kept.
+      await follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
       meta.endedAt = new Date().toISOString();
       meta.exitCode = code;
       meta.exitSignal = signal;
@@ -67,6 +85,28 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
       resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
     });
   });
+}
+
+/** How paths are judged for this kernel: its folder is the notebook's, its interpreter's prefix is software. */
+function kernelPathContext(opts: AuditLaunchOptions): PathContext {
+  const prefixes = new Set<string>();
+  for (const python of [opts.python, safeRealpath(opts.python)]) {
+    if (python && basename(dirname(python)) === 'bin') prefixes.add(dirname(dirname(python)));
+  }
+  return {
+    notebookDir: process.cwd(),
+    home: homedir(),
+    softwarePrefixes: [...prefixes].filter(p => p !== '/' && p !== '/usr'),
+    noisePrefixes: [retraceHome(), dirname(opts.connectionFile)]
+  };
+}
+
+function safeRealpath(path: string): string | undefined {
+  try {
+    return realpathSync(which(path) ?? path);
+  } catch {
+    return undefined;
+  }
 }
 
 function signalNumber(signal: NodeJS.Signals): number {

@@ -14,11 +14,13 @@ export interface SessionPaths {
   dir: string;
   meta: string;
   log: string;
+  /** One record per finished cell execution: cells/<seq>.json. */
+  cells: string;
 }
 
 export function sessionPaths(id: string, root = sessionsRoot()): SessionPaths {
   const dir = join(root, id);
-  return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log') };
+  return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log'), cells: join(dir, 'cells') };
 }
 
 /** Create the folder (private to the user: traces name every file touched). */

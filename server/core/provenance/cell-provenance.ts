@@ -15,7 +15,7 @@
  * first run and read on a second must not change it; software is pinned by the
  * container instead.
  */
-import type { TraceEvent } from '../trace/event-types';
+import type { OpenEvent, TraceEvent } from '../trace/event-types';
 import type { Endpoint } from '../trace/sockaddr';
 import { classifyPath, displayPath, type PathContext } from './path-rules';
 
@@ -59,6 +59,11 @@ export interface ProcessFacts {
   leaderOf(pid: number): number;
   /** argv of a process, when it exec'd in the trace. */
   argvOf(pid: number): string[] | undefined;
+}
+
+/** The file an open reached: strace's resolved `-y` path when it has one. */
+export function openedPath(e: OpenEvent): string {
+  return e.realPath ?? e.path;
 }
 
 /** An endpoint as metadata shows it; undefined for local IPC (unix sockets, netlink). */
@@ -118,7 +123,7 @@ export class CellProvenanceBuilder {
   private describe(e: TraceEvent): string | undefined {
     switch (e.kind) {
       case 'open': {
-        const path = e.realPath && !e.realPath.startsWith('/__') ? e.realPath : e.path;
+        const path = openedPath(e);
         const cls = classifyPath(path, this.ctx);
         if (cls === 'noise' || e.pathOnly) return undefined;
         // A file created afresh or truncated is not read for what it held before.

@@ -27,7 +27,8 @@ export interface SessionAnalyzerOptions {
 }
 
 export class SessionAnalyzer {
-  private readonly stream = new TraceStream();
+  // Announcing unfinished calls lets a clone be seen before the child's own lines.
+  private readonly stream = new TraceStream({ announceUnfinished: true });
   private readonly builder: EventBuilder;
   private readonly splitter: CellSplitter;
   private open?: { segment: Extract<Segment, { kind: 'cell' }>; provenance: CellProvenanceBuilder };

@@ -1,0 +1,146 @@
+/**
+ * Follows a session's trace log while the kernel runs: reads what strace appended,
+ * analyses it, hashes each data file as soon as a cell is seen reading it (so the
+ * hash is of the content the cell read, not of what it later wrote over it), and
+ * writes one record per finished cell. The same code reads a finished log offline.
+ */
+import { mkdirSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../core/lineage/lineage';
+import type { FileRecord } from '../core/metadata/types';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { classifyPath, displayPath, type PathContext } from '../core/provenance/path-rules';
+import { openedPath } from '../core/provenance/cell-provenance';
+import { SessionAnalyzer, type AnalyzedCell } from '../core/provenance/session-analyzer';
+import type { TraceEvent } from '../core/trace/event-types';
+import type { CellExecution } from '../core/trace/markers';
+import { writeFileAtomic } from '../store/atomic';
+import { hashFile } from '../store/hash-file';
+
+export interface FollowerOptions {
+  session: string;
+  logPath: string;
+  /** Where cell records go (sessions/<id>/cells). */
+  cellsDir: string;
+  context: PathContext;
+  initialCwd?: string;
+  /** Files above this size are recorded by path and size only. */
+  maxHashBytes?: number;
+  pollMs?: number;
+  onCell?: (record: CellRecord) => void;
+}
+
+const CHUNK = 1 << 20;
+
+export class SessionFollower {
+  private readonly analyzer: SessionAnalyzer;
+  private offset = 0;
+  private timer?: NodeJS.Timeout;
+  private reading: Promise<void> = Promise.resolve();
+  /** Hashes started for the open cell, by absolute path. */
+  private hashes = new Map<string, Promise<FileRecord>>();
+  private previousLineage = LINEAGE_ROOT;
+  /** Cells finished by the analyzer, written in order. */
+  private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly opts: FollowerOptions) {
+    mkdirSync(opts.cellsDir, { recursive: true, mode: 0o700 });
+    this.analyzer = new SessionAnalyzer({
+      context: opts.context,
+      initialCwd: opts.initialCwd,
+      onCellEvent: (event, cell) => this.noticeRead(event, cell)
+    });
+  }
+
+  start(): void {
+    const tick = () => {
+      this.reading = this.reading.then(() => this.readMore()).catch(() => undefined);
+      if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 100);
+    };
+    tick();
+  }
+
+  /** The kernel has exited: read the rest, close an open cell, write everything. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.reading;
+    await this.readMore();
+    this.finished(this.analyzer.end());
+    await this.writing;
+  }
+
+  private async readMore(): Promise<void> {
+    let handle;
+    try {
+      handle = await fs.open(this.opts.logPath, 'r');
+    } catch {
+      return; // strace has not created it yet
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, CHUNK, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        this.finished(this.analyzer.push(buffer.subarray(0, bytesRead)));
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private noticeRead(event: TraceEvent, _cell: CellExecution): void {
+    if (event.kind !== 'open' || !event.ok || event.access === 'write' || event.truncate) return;
+    const path = openedPath(event);
+    if (this.hashes.has(path) || classifyPath(path, this.opts.context) !== 'user') return;
+    this.hashes.set(path, hashFile(path, displayPath(path, this.opts.context), { maxBytes: this.opts.maxHashBytes, readAt: event.time }));
+  }
+
+  private finished(cells: AnalyzedCell[]): void {
+    for (const cell of cells) {
+      const hashes = this.hashes;
+      this.hashes = new Map();
+      this.writing = this.writing.then(() => this.write(cell, hashes));
+    }
+  }
+
+  private async write(analyzed: AnalyzedCell, hashes: Map<string, Promise<FileRecord>>): Promise<void> {
+    const { cell, provenance } = analyzed;
+    const ctx = this.opts.context;
+    const reads = await Promise.all(
+      provenance.reads.map(
+        r => hashes.get(r.path) ?? hashFile(r.path, displayPath(r.path, ctx), { maxBytes: this.opts.maxHashBytes, readAt: r.firstReadTime })
+      )
+    );
+    // Outputs are hashed as the cell left them.
+    const writes = await Promise.all(provenance.writes.map(p => hashFile(p, displayPath(p, ctx), { maxBytes: this.opts.maxHashBytes })));
+    const previousLineage = this.previousLineage;
+    const lineage = await computeLineage(previousLineage, provenance.lineageEvents, reads);
+    this.previousLineage = lineage;
+    const record: CellRecord = {
+      session: this.opts.session,
+      seq: cell.seq,
+      cellId: cell.cellId,
+      executionCount: cell.executionCount,
+      beginTime: cell.beginTime,
+      endTime: cell.endTime,
+      closedBy: analyzed.closedBy,
+      reads,
+      writes,
+      programs: provenance.programs,
+      network: provenance.network,
+      systemFilesRead: provenance.systemFilesRead,
+      systemFilesWritten: provenance.systemFilesWritten,
+      processes: provenance.processes,
+      events: provenance.events,
+      lineageEvents: provenance.lineageEvents,
+      eventsDigest: await eventsDigest(provenance.lineageEvents),
+      previousLineage,
+      lineage
+    };
+    writeFileAtomic(join(this.opts.cellsDir, `${cell.seq}.json`), JSON.stringify(record) + '\n');
+    this.opts.onCell?.(record);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The record the audit launcher writes per cell execution (sessions/<id>/cells/<seq>.json):
+ * everything the trace says about the cell, with content hashes taken as it ran.
+ * Frontend and CLI turn it into the cell's `retrace` metadata once they add what only
+ * they know: the source that ran and whether the kernel replied with an error.
+ */
+import type { FileRecord } from '../metadata/types';
+import type { CellLineageEvents } from './cell-provenance';
+
+export interface CellRecord {
+  session: string;
+  seq: number;
+  cellId: string | null;
+  executionCount: number;
+  /** Seconds since the epoch, from the trace. */
+  beginTime: number;
+  endTime?: number;
+  /** 'end': the cell finished; otherwise the kernel died or was cut off during it. */
+  closedBy: 'end' | 'next-begin' | 'stream-end';
+  reads: FileRecord[];
+  writes: FileRecord[];
+  programs: string[];
+  network: string[];
+  systemFilesRead: number;
+  systemFilesWritten: number;
+  processes: number;
+  events: number;
+  lineageEvents: CellLineageEvents;
+  eventsDigest: string;
+  previousLineage: string;
+  lineage: string;
+}
