@@ -46,7 +46,13 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   const paths = createSession(meta);
   const argv = problem
     ? ipykernelArgv(opts)
-    : straceArgv({ ...opts, strace: strace.path!, logPath: paths.log, seccompBpf: strace.seccompBpf });
+    : straceArgv({
+        ...opts,
+        strace: strace.path!,
+        logPath: paths.log,
+        // RETRACE_SECCOMP_BPF=0 turns the filter off (to measure what it saves).
+        seccompBpf: strace.seccompBpf && process.env.RETRACE_SECCOMP_BPF !== '0'
+      });
   meta.argv = argv;
   writeSessionMeta(paths, meta);
 

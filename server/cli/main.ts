@@ -1,8 +1,10 @@
 /** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
 import { parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
+import { NotebookError } from '../core/notebook/parse';
 import { diagnose, formatReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
+import { auditNotebook } from './audit';
 import { runCompanion } from '../service/companion';
 import { kernelPython, probeEnvironment } from '../system/probe';
 
@@ -22,6 +24,8 @@ async function execute(cmd: Command): Promise<number> {
     }
     case 'companion':
       return runCompanion(cmd.socket);
+    case 'audit':
+      return auditNotebook({ notebook: cmd.notebook, output: cmd.output, python: kernelPython() });
     case 'kernel-audit':
       return launchAuditKernel({
         connectionFile: cmd.connectionFile,
@@ -42,7 +46,16 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  process.exitCode = await execute(cmd);
+  try {
+    process.exitCode = await execute(cmd);
+  } catch (e) {
+    // Bad input (a broken notebook, a missing file) is the user's to fix: say so plainly.
+    if (e instanceof NotebookError || (e instanceof Error && /: no such file/.test(e.message))) {
+      process.stderr.write(`retrace: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
 }
 
 main().catch(e => {

@@ -22,6 +22,14 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['frobnicate'])).toThrow(/unknown command "frobnicate"/);
   });
 
+  it('parses audit with an optional output', () => {
+    expect(parseArgs(['audit', 'a.ipynb'])).toEqual({ name: 'audit', notebook: 'a.ipynb', output: undefined });
+    expect(parseArgs(['audit', 'a.ipynb', '-o', 'b.ipynb'])).toEqual({ name: 'audit', notebook: 'a.ipynb', output: 'b.ipynb' });
+    expect(parseArgs(['audit', '--output=b.ipynb', 'a.ipynb'])).toMatchObject({ output: 'b.ipynb' });
+    expect(() => parseArgs(['audit'])).toThrow(/one notebook/);
+    expect(() => parseArgs(['audit', 'a.ipynb', 'b.ipynb'])).toThrow(/one notebook/);
+  });
+
   it('needs a socket for the companion, in either spelling', () => {
     expect(() => parseArgs(['companion'])).toThrow(/--socket/);
     expect(parseArgs(['companion', '--socket', '/tmp/s'])).toEqual({ name: 'companion', socket: '/tmp/s' });

@@ -7,6 +7,7 @@ export type Command =
   | { name: 'help'; topic?: string }
   | { name: 'version' }
   | { name: 'doctor'; json: boolean }
+  | { name: 'audit'; notebook: string; output?: string }
   | { name: 'companion'; socket: string }
   | { name: 'kernel-audit'; connectionFile: string; python?: string; kernelArgs: string[] };
 
@@ -16,6 +17,8 @@ export const USAGE = `usage: retrace <command> [options]
 
 commands:
   doctor [--json]                 report whether auditing and repeating can work here
+  audit NOTEBOOK [-o OUTPUT]      run every code cell under the audit kernel and write the
+                                  notebook with outputs and retrace metadata (in place by default)
   companion --socket PATH         run the companion service on a unix socket
                                   (JupyterLab starts it for you through jupyter-server-proxy)
   kernel audit -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
@@ -68,6 +71,11 @@ export function parseArgs(argv: string[]): Command {
       const { seen, rest } = scan(args, new Set(), new Set(['--json']));
       if (rest.length) throw new UsageError(`doctor takes no arguments, got ${rest.join(' ')}`);
       return { name: 'doctor', json: seen.has('--json') };
+    }
+    case 'audit': {
+      const { values, rest } = scan(args, new Set(['-o', '--output']), new Set());
+      if (rest.length !== 1) throw new UsageError('audit takes one notebook');
+      return { name: 'audit', notebook: rest[0], output: values.get('-o') ?? values.get('--output') };
     }
     case 'companion': {
       const { values, rest } = scan(args, new Set(['--socket']), new Set());

@@ -26,6 +26,8 @@ const WORKER_ARGV = /multiprocessing|spawn_main|forkserver|resource_tracker|dist
 interface Step {
   text: string;
   path?: string;
+  /** Only meaningful from the cell's own processes: workers' heartbeats reconnect whenever. */
+  foreground?: boolean;
 }
 
 export interface FileAccess {
@@ -93,6 +95,8 @@ export class CellProvenanceBuilder {
   /** Files created and removed within the cell: temporaries, left out of lineage. */
   private readonly temporaries = new Set<string>();
   private stepPath?: string;
+  /** Set for steps that only the cell's own processes contribute (not the pool). */
+  private stepRole?: 'foreground';
   private count = 0;
 
   constructor(
@@ -106,11 +110,12 @@ export class CellProvenanceBuilder {
     const leader = this.facts.leaderOf(event.pid);
     if (event.kind === 'spawn' && !event.thread && event.child) this.startedHere.add(event.child);
     this.stepPath = undefined;
+    this.stepRole = undefined;
     const text = this.describe(event);
     if (event.kind !== 'signal') this.processes.add(leader);
     if (!text) return;
     this.count++;
-    const step: Step = { text, path: this.stepPath };
+    const step: Step = { text, path: this.stepPath, foreground: this.stepRole === 'foreground' };
     if (event.pid === this.mainPid) this.main.push(step);
     else {
       let steps = this.others.get(leader);
@@ -140,6 +145,8 @@ export class CellProvenanceBuilder {
           if (reads && !seen) this.reads.set(path, { path, firstReadTime: e.time });
           if (writes) this.writes.add(path);
         }
+        // A failed attempt to create or write (EEXIST before an overwrite) moves no data.
+        if (!e.ok && writes) return undefined;
         this.stepPath = path;
         const mode = e.access === 'read' ? 'r' : e.access === 'write' ? (e.append ? 'a' : 'w') : 'rw';
         return `open:${mode}${e.ok ? '' : '!' + (e.errno ?? 'ERR')}:${displayPath(path, this.ctx)}`;
@@ -151,7 +158,8 @@ export class CellProvenanceBuilder {
       case 'exec': {
         if (!e.ok) return undefined;
         if (!this.programs.includes(e.path)) this.programs.push(e.path);
-        const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\d+/g, '#'));
+        // Numbers standing alone (fds, pids, ports: `tracker_fd=5`) change between runs.
+        const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\b\d+\b/g, '#'));
         return `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
       }
       case 'connect':
@@ -159,20 +167,25 @@ export class CellProvenanceBuilder {
         const where = endpointText(e.endpoint);
         if (!where) return undefined;
         this.network.add(where);
+        this.stepRole = 'foreground';
         return `${e.kind}:${where}`;
       }
-      case 'unlink':
+      case 'mkdir':
       case 'rmdir':
-      case 'mkdir': {
+        // Folders carry no content, and `makedirs(exist_ok=True)` succeeds on a first
+        // run and fails on a second: not part of lineage.
+        return undefined;
+      case 'unlink': {
         if (classifyPath(e.path, this.ctx) !== 'user' || !e.ok) return undefined;
-        this.stepPath = e.path;
-        if (e.kind === 'unlink' && this.createdHere.has(e.path)) {
+        if (this.createdHere.has(e.path)) {
           // created and removed within the cell: a temporary file, not an output
           this.writes.delete(e.path);
           this.reads.delete(e.path);
           this.temporaries.add(e.path);
         }
-        return `${e.kind}:${displayPath(e.path, this.ctx)}`;
+        // Removing a file moves no data into the cell; and tools remove their old
+        // outputs only when a previous run left them (gzip -f), so it is not lineage.
+        return undefined;
       }
       case 'rename': {
         if (!e.ok || classifyPath(e.to, this.ctx) !== 'user') return undefined;
@@ -199,7 +212,7 @@ export class CellProvenanceBuilder {
       const kept = keep(steps);
       if (this.isChild(leader)) {
         if (kept.length) children.push(kept);
-      } else kept.forEach(step => pool.add(step));
+      } else steps.filter(st => !st.foreground && (!st.path || !this.temporaries.has(st.path))).forEach(st => pool.add(st.text));
     }
     children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     return {

@@ -1,0 +1,145 @@
+/**
+ * `retrace audit NOTEBOOK [-o OUTPUT]`: run every code cell in order under the audit
+ * kernel, in the notebook's folder, and write the executed notebook with its outputs
+ * and `retrace` metadata. Stops at the first cell that raises, still writing what was
+ * captured, and exits non-zero naming that cell.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { arch, platform, release } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Session } from '@jupyterlab/services';
+import { codeHash } from '../core/lineage/digest';
+import { cellMetadata } from '../core/metadata/cell-metadata';
+import { METADATA_KEY, SPEC_VERSION, type RetraceNotebookMetadata } from '../core/metadata/types';
+import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { RETRACE_VERSION } from '../core/version';
+import { executeCode, type ExecuteResult } from '../runner/execute';
+import { startJupyterServer } from '../runner/jupyter-server';
+import { writeFileAtomic } from '../store/atomic';
+import { readSessionMeta, sessionPaths } from '../store/sessions';
+import { AUDIT_KERNEL_NAME } from '../core/capture/kernel-command';
+
+export interface AuditOptions {
+  notebook: string;
+  output?: string;
+  python: string;
+  log?: (line: string) => void;
+}
+
+type Reply = ExecuteResult['status'] | 'dead';
+
+export async function auditNotebook(opts: AuditOptions): Promise<number> {
+  const log = opts.log ?? (line => process.stdout.write(line + '\n'));
+  const file = resolve(opts.notebook);
+  if (!existsSync(file)) throw new Error(`${opts.notebook}: no such file`);
+  const nb = parseNotebook(readFileSync(file, 'utf8'), opts.notebook);
+  const output = resolve(opts.output ?? file);
+  const code = nb.cells.filter(c => c.cell_type === 'code');
+
+  const server = await startJupyterServer({ python: opts.python, root: dirname(file) });
+  let session: Session.ISessionConnection | undefined;
+  const replies = new Map<NotebookCell, Reply>();
+  let failed: { index: number; cell: NotebookCell; why: string } | undefined;
+  let environment = { python: 'unknown', ipykernel: undefined as string | undefined };
+  try {
+    session = await server.sessions.startNew({ path: basename(file), name: basename(file), type: 'notebook', kernel: { name: AUDIT_KERNEL_NAME } });
+    const kernel = session.kernel!;
+    const info = await kernel.info;
+    environment = { python: info.language_info.version ?? 'unknown', ipykernel: info.implementation_version };
+    log(`retrace audit: ${code.length} code cells of ${opts.notebook} on kernel ${kernel.id}`);
+    for (const [i, cell] of code.entries()) {
+      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      const started = Date.now();
+      let result: ExecuteResult | undefined;
+      try {
+        result = await executeCode(kernel, source, { cellId: cell.id });
+      } catch (e) {
+        replies.set(cell, 'dead');
+        failed = { index: i, cell, why: `the kernel died (${e instanceof Error ? e.message : e})` };
+      }
+      if (result) {
+        cell.outputs = result.outputs;
+        cell.execution_count = result.executionCount;
+        replies.set(cell, result.status);
+        if (result.status !== 'ok') failed = { index: i, cell, why: result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status };
+      }
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      log(`  [${i + 1}/${code.length}] ${cell.id ?? '(no id)'} ${failed?.cell === cell ? 'FAILED' : 'ok'} ${secs}s`);
+      if (failed) break;
+    }
+    const kernelId = kernel.id;
+    await session.shutdown().catch(() => undefined);
+    session = undefined;
+    await waitForSessionEnd(kernelId);
+    await annotate(nb, code, replies, kernelId, environment);
+  } finally {
+    await session?.shutdown().catch(() => undefined);
+    await server.stop();
+  }
+
+  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n');
+  log(`wrote ${output}`);
+  if (failed) {
+    process.stderr.write(`retrace audit: cell ${failed.index + 1} (${failed.cell.id ?? 'no id'}) failed: ${failed.why}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The launcher writes its last cell records as the kernel exits: wait for that, bounded. */
+async function waitForSessionEnd(id: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (readSessionMeta(id)?.endedAt) return;
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+function readRecords(id: string): CellRecord[] {
+  const dir = sessionPaths(id).cells;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter(f => /^\d+\.json$/.test(f))
+    .map(f => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CellRecord)
+    .sort((a, b) => a.seq - b.seq);
+}
+
+async function annotate(
+  nb: Notebook,
+  code: NotebookCell[],
+  replies: Map<NotebookCell, Reply>,
+  kernelId: string,
+  kernelEnv: { python: string; ipykernel?: string }
+): Promise<void> {
+  const meta = readSessionMeta(kernelId);
+  const records = readRecords(kernelId);
+  // Executions were made one per cell in order, so the n-th record is the n-th cell run.
+  for (const [i, cell] of code.entries()) {
+    const reply = replies.get(cell);
+    const record = records[i];
+    if (!reply || !record) continue;
+    if (record.cellId && cell.id && record.cellId !== cell.id) {
+      throw new Error(`trace of execution ${record.seq} is of cell ${record.cellId}, expected ${cell.id}`);
+    }
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    cell.metadata[METADATA_KEY] = cellMetadata(record, await codeHash(source), reply === 'dead' ? undefined : reply);
+  }
+  const notebookMeta: RetraceNotebookMetadata = {
+    spec_version: SPEC_VERSION,
+    audit: {
+      session: kernelId,
+      started_at: meta?.startedAt ?? new Date().toISOString(),
+      kernel: AUDIT_KERNEL_NAME,
+      retrace_version: RETRACE_VERSION
+    },
+    environment: {
+      python: kernelEnv.python,
+      ...(kernelEnv.ipykernel ? { ipykernel: kernelEnv.ipykernel } : {}),
+      platform: `${platform()} ${release()}`,
+      machine: arch(),
+      ...(meta?.strace?.version ? { strace: meta.strace.version } : {})
+    }
+  };
+  nb.metadata[METADATA_KEY] = notebookMeta;
+}
