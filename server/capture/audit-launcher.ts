@@ -87,6 +87,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
       meta.endedAt = new Date().toISOString();
       meta.exitCode = code;
       meta.exitSignal = signal;
+      meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
       writeSessionMeta(paths, meta);
       resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
     });

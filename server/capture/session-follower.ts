@@ -10,7 +10,8 @@ import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../core/lineage/line
 import type { FileRecord } from '../core/metadata/types';
 import type { CellRecord } from '../core/provenance/cell-record';
 import { classifyPath, displayPath, type PathContext } from '../core/provenance/path-rules';
-import { openedPath } from '../core/provenance/cell-provenance';
+import { detach, openedPath, type CellLineageEvents } from '../core/provenance/cell-provenance';
+import { concurrencyLimit } from '../system/limit';
 import { SessionAnalyzer, type AnalyzedCell } from '../core/provenance/session-analyzer';
 import type { TraceEvent } from '../core/trace/event-types';
 import type { CellExecution } from '../core/trace/markers';
@@ -31,6 +32,16 @@ export interface FollowerOptions {
 }
 
 const CHUNK = 1 << 20;
+/** Files hashed at once: enough to keep up, few enough for the fd limit. */
+const HASH_CONCURRENCY = 8;
+/** Steps kept per sequence in a record, for diffs; lineage covers them all. */
+const MAX_STEPS_KEPT = 5000;
+
+function truncateEvents(events: CellLineageEvents): CellLineageEvents {
+  const cut = (steps: string[]) =>
+    steps.length > MAX_STEPS_KEPT ? [...steps.slice(0, MAX_STEPS_KEPT), `… ${steps.length - MAX_STEPS_KEPT} more steps`] : steps;
+  return { main: cut(events.main), children: events.children.map(cut), pool: cut(events.pool) };
+}
 
 export class SessionFollower {
   private readonly analyzer: SessionAnalyzer;
@@ -43,6 +54,7 @@ export class SessionFollower {
   /** Cells finished by the analyzer, written in order. */
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly limit = concurrencyLimit(HASH_CONCURRENCY);
 
   constructor(private readonly opts: FollowerOptions) {
     mkdirSync(opts.cellsDir, { recursive: true, mode: 0o700 });
@@ -93,9 +105,13 @@ export class SessionFollower {
 
   private noticeRead(event: TraceEvent, _cell: CellExecution): void {
     if (event.kind !== 'open' || !event.ok || event.access === 'write' || event.truncate) return;
-    const path = openedPath(event);
-    if (this.hashes.has(path) || classifyPath(path, this.opts.context) !== 'user') return;
-    this.hashes.set(path, hashFile(path, displayPath(path, this.opts.context), { maxBytes: this.opts.maxHashBytes, readAt: event.time }));
+    const opened = openedPath(event);
+    if (this.hashes.has(opened) || classifyPath(opened, this.opts.context) !== 'user') return;
+    // The job may wait in the queue: let it hold copies, not the event (which pins its log chunk).
+    const path = detach(opened);
+    const shown = detach(displayPath(path, this.opts.context));
+    const readAt = event.time;
+    this.hashes.set(path, this.limit(() => hashFile(path, shown, { maxBytes: this.opts.maxHashBytes, readAt })));
   }
 
   private finished(cells: AnalyzedCell[]): void {
@@ -111,11 +127,15 @@ export class SessionFollower {
     const ctx = this.opts.context;
     const reads = await Promise.all(
       provenance.reads.map(
-        r => hashes.get(r.path) ?? hashFile(r.path, displayPath(r.path, ctx), { maxBytes: this.opts.maxHashBytes, readAt: r.firstReadTime })
+        r =>
+          hashes.get(r.path) ??
+          this.limit(() => hashFile(r.path, displayPath(r.path, ctx), { maxBytes: this.opts.maxHashBytes, readAt: r.firstReadTime }))
       )
     );
     // Outputs are hashed as the cell left them.
-    const writes = await Promise.all(provenance.writes.map(p => hashFile(p, displayPath(p, ctx), { maxBytes: this.opts.maxHashBytes })));
+    const writes = await Promise.all(
+      provenance.writes.map(p => this.limit(() => hashFile(p, displayPath(p, ctx), { maxBytes: this.opts.maxHashBytes })))
+    );
     const previousLineage = this.previousLineage;
     const lineage = await computeLineage(previousLineage, provenance.lineageEvents, reads);
     this.previousLineage = lineage;
@@ -135,7 +155,7 @@ export class SessionFollower {
       systemFilesWritten: provenance.systemFilesWritten,
       processes: provenance.processes,
       events: provenance.events,
-      lineageEvents: provenance.lineageEvents,
+      lineageEvents: truncateEvents(provenance.lineageEvents),
       eventsDigest: await eventsDigest(provenance.lineageEvents),
       previousLineage,
       lineage

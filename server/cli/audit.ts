@@ -52,11 +52,14 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
       const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
       const started = Date.now();
       let result: ExecuteResult | undefined;
+      const watch = new AbortController();
       try {
-        result = await executeCode(kernel, source, { cellId: cell.id });
+        result = await Promise.race([executeCode(kernel, source, { cellId: cell.id }), kernelExit(kernel.id, watch.signal)]);
       } catch (e) {
         replies.set(cell, 'dead');
         failed = { index: i, cell, why: `the kernel died (${e instanceof Error ? e.message : e})` };
+      } finally {
+        watch.abort();
       }
       if (result) {
         cell.outputs = result.outputs;
@@ -85,6 +88,19 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * Rejects when the kernel's launcher records that the kernel exited. With auto-restart
+ * off nobody else notices a killed kernel, and its pending request would wait forever.
+ */
+async function kernelExit(id: string, stop: AbortSignal): Promise<never> {
+  while (!stop.aborted) {
+    await new Promise(r => setTimeout(r, 250));
+    const meta = readSessionMeta(id);
+    if (meta?.endedAt) throw new Error(`exit code ${meta.exitCode ?? 'none'}${meta.exitSignal ? `, signal ${meta.exitSignal}` : ''}`);
+  }
+  return new Promise<never>(() => undefined); // the cell finished first; this race is over
 }
 
 /** The launcher writes its last cell records as the kernel exits: wait for that, bounded. */

@@ -16,4 +16,6 @@ export interface SessionMeta {
   endedAt?: string;
   exitCode?: number | null;
   exitSignal?: string | null;
+  /** The launcher's peak resident memory in KiB (it follows and analyses the trace). */
+  launcherMaxRssKb?: number;
 }

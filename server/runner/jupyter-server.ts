@@ -56,7 +56,10 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
       `--ServerApp.port=${port}`,
       '--ServerApp.port_retries=0',
       `--IdentityProvider.token=${token}`,
-      `--ServerApp.root_dir=${opts.root}`
+      `--ServerApp.root_dir=${opts.root}`,
+      // A kernel that dies must stay dead: a headless run reports it rather than
+      // carrying on in a fresh kernel that lacks the earlier cells' state.
+      '--KernelManager.autorestart=False'
     ],
     { cwd: opts.root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] }
   );

@@ -47,6 +47,19 @@ describe('the session store', () => {
   });
 });
 
+describe('a kernel restarted under the same id', () => {
+  it('moves the earlier run aside instead of overwriting its trace', () => {
+    const root = mkdtempSync(join(tmpdir(), 'retrace-store-'));
+    const first = createSession(meta('k3', '2026-01-01T00:00:00Z'), root);
+    writeFileAtomic(first.log, 'first run');
+    createSession(meta('k3', '2026-01-02T00:00:00Z'), root);
+    createSession(meta('k3', '2026-01-03T00:00:00Z'), root);
+    expect(readdirSync(root).sort()).toEqual(['k3', 'k3.run-1', 'k3.run-2']);
+    expect(readFileSync(join(root, 'k3.run-1', 'trace.log'), 'utf8')).toBe('first run');
+    expect(readSessionMeta('k3', root)?.startedAt).toBe('2026-01-03T00:00:00Z');
+  });
+});
+
 describe('retraceHome', () => {
   it('prefers RETRACE_HOME, then XDG_DATA_HOME, then ~/.local/share', () => {
     expect(retraceHome({ RETRACE_HOME: '/r' })).toBe('/r');

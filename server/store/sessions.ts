@@ -2,7 +2,7 @@
  * The session store: one folder per audited kernel session, holding the raw strace
  * log (append-only, written by strace itself) and a small JSON description.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { sessionsRoot } from './paths';
@@ -23,9 +23,18 @@ export function sessionPaths(id: string, root = sessionsRoot()): SessionPaths {
   return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log'), cells: join(dir, 'cells') };
 }
 
-/** Create the folder (private to the user: traces name every file touched). */
+/**
+ * Create the folder (private to the user: traces name every file touched). A kernel
+ * restarted by Jupyter keeps its id, so an earlier run's folder is moved aside to
+ * `<id>.run-<n>` rather than overwritten.
+ */
 export function createSession(meta: SessionMeta, root = sessionsRoot()): SessionPaths {
   const paths = sessionPaths(meta.id, root);
+  if (existsSync(paths.dir)) {
+    let n = 1;
+    while (existsSync(`${paths.dir}.run-${n}`)) n++;
+    renameSync(paths.dir, `${paths.dir}.run-${n}`);
+  }
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   writeSessionMeta(paths, meta);
   return paths;

@@ -22,13 +22,18 @@ import { classifyPath, displayPath, type PathContext } from './path-rules';
 /** argv of a process that serves tasks rather than doing the cell's own work. */
 const WORKER_ARGV = /multiprocessing|spawn_main|forkserver|resource_tracker|distributed|dask[-_ ]?worker|work_queue_worker|vine_worker|ray::/;
 
-/** One lineage step, and the file it is about (so temporaries can be dropped at the end). */
-interface Step {
-  text: string;
-  path?: string;
-  /** Only meaningful from the cell's own processes: workers' heartbeats reconnect whenever. */
-  foreground?: boolean;
+/**
+ * A copy of `s` that does not pin the text it was cut from. Parsed strings are slices
+ * (or concatenations of slices) of the 1 MiB chunks the log is read in; keeping one
+ * would keep its whole chunk alive. Slicing a concatenation makes V8 flatten it into
+ * fresh memory of the string's own size.
+ */
+export function detach(s: string): string {
+  return (' ' + s).slice(1);
 }
+
+/** Steps only the cell's own processes contribute: workers' heartbeats reconnect whenever. */
+const FOREGROUND_ONLY = /^(connect|bind):/;
 
 export interface FileAccess {
   /** Absolute path. */
@@ -89,14 +94,13 @@ export class CellProvenanceBuilder {
   private readonly systemWritten = new Set<string>();
   private readonly processes = new Set<number>();
   private readonly startedHere = new Set<number>();
-  private readonly main: Step[] = [];
+  private readonly main: string[] = [];
   /** Steps of every task but the main thread, by process; roles are decided at the end, once every spawn is known. */
-  private readonly others = new Map<number, Step[]>();
-  /** Files created and removed within the cell: temporaries, left out of lineage. */
+  private readonly others = new Map<number, string[]>();
+  /** Files created and removed within the cell (as displayed): temporaries, left out of lineage. */
   private readonly temporaries = new Set<string>();
-  private stepPath?: string;
-  /** Set for steps that only the cell's own processes contribute (not the pool). */
-  private stepRole?: 'foreground';
+  /** One copy of each distinct step: a file read a thousand times costs one string. */
+  private readonly interned = new Map<string, string>();
   private count = 0;
 
   constructor(
@@ -109,13 +113,12 @@ export class CellProvenanceBuilder {
   add(event: TraceEvent): void {
     const leader = this.facts.leaderOf(event.pid);
     if (event.kind === 'spawn' && !event.thread && event.child) this.startedHere.add(event.child);
-    this.stepPath = undefined;
-    this.stepRole = undefined;
     const text = this.describe(event);
     if (event.kind !== 'signal') this.processes.add(leader);
     if (!text) return;
     this.count++;
-    const step: Step = { text, path: this.stepPath, foreground: this.stepRole === 'foreground' };
+    let step = this.interned.get(text);
+    if (step === undefined) this.interned.set((step = detach(text)), step);
     if (event.pid === this.mainPid) this.main.push(step);
     else {
       let steps = this.others.get(leader);
@@ -128,7 +131,7 @@ export class CellProvenanceBuilder {
   private describe(e: TraceEvent): string | undefined {
     switch (e.kind) {
       case 'open': {
-        const path = openedPath(e);
+        const path = detach(openedPath(e));
         const cls = classifyPath(path, this.ctx);
         if (cls === 'noise' || e.pathOnly) return undefined;
         // A file created afresh or truncated is not read for what it held before.
@@ -147,17 +150,16 @@ export class CellProvenanceBuilder {
         }
         // A failed attempt to create or write (EEXIST before an overwrite) moves no data.
         if (!e.ok && writes) return undefined;
-        this.stepPath = path;
         const mode = e.access === 'read' ? 'r' : e.access === 'write' ? (e.append ? 'a' : 'w') : 'rw';
         return `open:${mode}${e.ok ? '' : '!' + (e.errno ?? 'ERR')}:${displayPath(path, this.ctx)}`;
       }
       case 'listdir': {
-        if (e.ok && classifyPath(e.path, this.ctx) === 'user') this.listed.add(e.path);
+        if (e.ok && classifyPath(e.path, this.ctx) === 'user') this.listed.add(detach(e.path));
         return undefined;
       }
       case 'exec': {
         if (!e.ok) return undefined;
-        if (!this.programs.includes(e.path)) this.programs.push(e.path);
+        if (!this.programs.includes(e.path)) this.programs.push(detach(e.path));
         // Numbers standing alone (fds, pids, ports: `tracker_fd=5`) change between runs.
         const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\b\d+\b/g, '#'));
         return `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
@@ -167,7 +169,6 @@ export class CellProvenanceBuilder {
         const where = endpointText(e.endpoint);
         if (!where) return undefined;
         this.network.add(where);
-        this.stepRole = 'foreground';
         return `${e.kind}:${where}`;
       }
       case 'mkdir':
@@ -181,7 +182,7 @@ export class CellProvenanceBuilder {
           // created and removed within the cell: a temporary file, not an output
           this.writes.delete(e.path);
           this.reads.delete(e.path);
-          this.temporaries.add(e.path);
+          this.temporaries.add(displayPath(e.path, this.ctx));
         }
         // Removing a file moves no data into the cell; and tools remove their old
         // outputs only when a previous run left them (gzip -f), so it is not lineage.
@@ -190,7 +191,7 @@ export class CellProvenanceBuilder {
       case 'rename': {
         if (!e.ok || classifyPath(e.to, this.ctx) !== 'user') return undefined;
         this.writes.delete(e.from);
-        this.writes.add(e.to);
+        this.writes.add(detach(e.to));
         return `rename:${displayPath(e.from, this.ctx)}->${displayPath(e.to, this.ctx)}`;
       }
       default:
@@ -205,14 +206,16 @@ export class CellProvenanceBuilder {
   }
 
   finish(): CellProvenance {
-    const keep = (steps: Step[]) => steps.filter(s => !s.path || !this.temporaries.has(s.path)).map(s => s.text);
+    // Steps are `open:<mode>:<path>` and the like: a temporary's steps end with its path.
+    const temporary = (step: string) => this.temporaries.size > 0 && this.temporaries.has(step.slice(step.lastIndexOf(':') + 1));
+    const keep = (steps: string[]) => steps.filter(step => !temporary(step));
     const children: string[][] = [];
     const pool = new Set<string>();
     for (const [leader, steps] of this.others) {
       const kept = keep(steps);
       if (this.isChild(leader)) {
         if (kept.length) children.push(kept);
-      } else steps.filter(st => !st.foreground && (!st.path || !this.temporaries.has(st.path))).forEach(st => pool.add(st.text));
+      } else kept.filter(step => !FOREGROUND_ONLY.test(step)).forEach(step => pool.add(step));
     }
     children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     return {
