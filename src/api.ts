@@ -1,7 +1,7 @@
 /** A typed client of the companion, reached through the Jupyter server's proxy. */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type { EnvironmentResponse, Health, SessionMeta } from './types';
+import type { CellRecord, EnvironmentResponse, Health, SessionMeta } from './types';
 
 /** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
 export const COMPANION_PATH = 'retrace-companion';
@@ -30,6 +30,20 @@ export class RetraceClient {
   async session(kernelId: string): Promise<SessionMeta | undefined> {
     try {
       return await this.get<SessionMeta>(`sessions/${encodeURIComponent(kernelId)}`);
+    } catch (e) {
+      if (e instanceof CompanionError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The launcher's record of one execution of a cell, waiting up to `waitMs` while
+   * the launcher finishes analysing it; undefined when there is none.
+   */
+  async execution(kernelId: string, cellId: string, executionCount: number, waitMs = 15_000): Promise<CellRecord | undefined> {
+    const query = new URLSearchParams({ cell_id: cellId, execution_count: String(executionCount), wait_ms: String(waitMs) });
+    try {
+      return await this.get<CellRecord>(`sessions/${encodeURIComponent(kernelId)}/executions?${query}`);
     } catch (e) {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;

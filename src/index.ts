@@ -1,6 +1,7 @@
 /** retrace's JupyterLab plugins: one small plugin per concern around one shared service. */
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { auditNoticePlugin } from './plugins/audit-notice';
+import { auditRecorderPlugin } from './plugins/audit-recorder';
 import { cellBadgesPlugin } from './plugins/cell-badges';
 import { provenancePanelPlugin } from './plugins/provenance-panel';
 import { servicePlugin } from './plugins/service';
@@ -11,6 +12,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   servicePlugin,
   provenancePanelPlugin,
   auditNoticePlugin,
+  auditRecorderPlugin,
   cellBadgesPlugin
 ];
 

@@ -22,4 +22,4 @@ export namespace CommandIDs {
 }
 
 /** The kernelspec names of retrace's kernels. */
-export const AUDIT_KERNEL = 'retrace-audit';
+export { AUDIT_KERNEL_NAME as AUDIT_KERNEL } from '../server/core/capture/kernel-command';

@@ -22,3 +22,5 @@ export interface EnvironmentResponse {
 }
 
 export type { SessionMeta } from '../server/core/session';
+
+export type { CellRecord } from '../server/core/provenance/cell-record';

@@ -4,20 +4,19 @@
  * and `retrace` metadata. Stops at the first cell that raises, still writing what was
  * captured, and exits non-zero naming that cell.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
 import { codeHash } from '../core/lineage/digest';
 import { cellMetadata } from '../core/metadata/cell-metadata';
 import { METADATA_KEY, SPEC_VERSION, type RetraceNotebookMetadata } from '../core/metadata/types';
 import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
-import type { CellRecord } from '../core/provenance/cell-record';
 import { RETRACE_VERSION } from '../core/version';
 import { executeCode, type ExecuteResult } from '../runner/execute';
 import { startJupyterServer } from '../runner/jupyter-server';
 import { writeFileAtomic } from '../store/atomic';
-import { readSessionMeta, sessionPaths } from '../store/sessions';
+import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { AUDIT_KERNEL_NAME } from '../core/capture/kernel-command';
 
 export interface AuditOptions {
@@ -112,15 +111,6 @@ async function waitForSessionEnd(id: string): Promise<void> {
   }
 }
 
-function readRecords(id: string): CellRecord[] {
-  const dir = sessionPaths(id).cells;
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter(f => /^\d+\.json$/.test(f))
-    .map(f => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CellRecord)
-    .sort((a, b) => a.seq - b.seq);
-}
-
 async function annotate(
   nb: Notebook,
   code: NotebookCell[],
@@ -129,7 +119,7 @@ async function annotate(
   kernelEnv: { python: string; ipykernel?: string }
 ): Promise<void> {
   const meta = readSessionMeta(kernelId);
-  const records = readRecords(kernelId);
+  const records = readCellRecords(kernelId);
   // Executions were made one per cell in order, so the n-th record is the n-th cell run.
   for (const [i, cell] of code.entries()) {
     const reply = replies.get(cell);

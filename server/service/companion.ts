@@ -1,12 +1,16 @@
 /** Run the companion on a unix socket until told to stop. */
 import { createServer } from 'node:http';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { readSessionMeta } from '../store/sessions';
+import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { probeEnvironment } from '../system/probe';
 import { createHandler } from './routes';
 
 export function runCompanion(socket: string): Promise<number> {
-  const handler = createHandler({ probe: () => probeEnvironment(), session: id => readSessionMeta(id) });
+  const handler = createHandler({
+    probe: () => probeEnvironment(),
+    session: id => readSessionMeta(id),
+    cellRecords: id => readCellRecords(id)
+  });
   const server = createServer((req, res) => void handler(req, res));
   if (existsSync(socket)) rmSync(socket);
   return new Promise(resolve => {

@@ -40,7 +40,7 @@ async function serve(deps: RouteDeps) {
 
 describe('companion routes', () => {
   it('answers health with name and version', async () => {
-    const get = await serve({ probe: async () => REPORT, session: () => undefined });
+    const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     const r = await get('/api/health');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ name: 'retrace', status: 'ok' });
@@ -48,7 +48,7 @@ describe('companion routes', () => {
   });
 
   it('accepts the proxy prefix in front of a route', async () => {
-    const get = await serve({ probe: async () => REPORT, session: () => undefined });
+    const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/retrace-companion/api/health')).status).toBe(200);
   });
 
@@ -57,7 +57,7 @@ describe('companion routes', () => {
     let clock = 0;
     const get = await serve({
       probe: async () => (probes++, REPORT),
-      session: () => undefined,
+      session: () => undefined, cellRecords: () => [],
       reportTtlMs: 1000,
       now: () => clock
     });
@@ -81,7 +81,7 @@ describe('companion routes', () => {
         if (fail) throw new Error('strace hung');
         return REPORT;
       },
-      session: () => undefined
+      session: () => undefined, cellRecords: () => []
     });
     const r = await get('/api/environment');
     expect(r).toEqual({ status: 500, body: { error: 'strace hung' } });
@@ -91,14 +91,23 @@ describe('companion routes', () => {
 
   it('finds sessions by kernel id and 404s unknown ones', async () => {
     const meta = { id: 'k1', audited: false, notAuditedReason: 'no strace' } as SessionMeta;
-    const get = await serve({ probe: async () => REPORT, session: id => (id === 'k1' ? meta : undefined) });
+    const get = await serve({ probe: async () => REPORT, session: id => (id === 'k1' ? meta : undefined), cellRecords: () => [] });
     expect(await get('/api/sessions/k1')).toMatchObject({ status: 200, body: { audited: false } });
     expect(await get('/api/sessions/k2')).toMatchObject({ status: 404 });
     expect((await get('/api/sessions/..%2F..%2Fetc')).status).toBe(404);
   });
 
+  it('finds an execution record by cell id and count, waiting while it is written', async () => {
+    const records: any[] = [{ seq: 1, cellId: 'a', executionCount: 1 }];
+    const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => records, pollMs: 5 });
+    expect(await get('/api/sessions/k/executions?cell_id=a&execution_count=1')).toMatchObject({ status: 200, body: { seq: 1 } });
+    expect((await get('/api/sessions/k/executions?cell_id=b&execution_count=2')).status).toBe(404);
+    setTimeout(() => records.push({ seq: 2, cellId: 'b', executionCount: 2 }), 30);
+    expect(await get('/api/sessions/k/executions?cell_id=b&execution_count=2&wait_ms=2000')).toMatchObject({ status: 200, body: { seq: 2 } });
+  });
+
   it('refuses other methods and unknown paths', async () => {
-    const get = await serve({ probe: async () => REPORT, session: () => undefined });
+    const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/api/health', 'POST')).status).toBe(405);
     expect((await get('/api/nothing')).status).toBe(404);
   });

@@ -6,13 +6,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diagnose, type EnvironmentReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
+import type { CellRecord } from '../core/provenance/cell-record';
 import type { SessionMeta } from '../store/sessions';
+
+/** The longest a request may wait for a cell's record. */
+const MAX_WAIT_MS = 60_000;
 
 export interface RouteDeps {
   /** Probe the machine (slow-ish: spawns a few programs). */
   probe(): Promise<EnvironmentReport>;
   /** Look up an audit session by kernel id. */
   session(id: string): SessionMeta | undefined;
+  /** The cell records the session's launcher has written so far. */
+  cellRecords(id: string): CellRecord[];
+  /** How often to look again while a request waits for a record, in ms. */
+  pollMs?: number;
   /** How long an environment report stays fresh, in ms. */
   reportTtlMs?: number;
   now?: () => number;
@@ -42,6 +50,28 @@ export function createHandler(deps: RouteDeps) {
       async url => {
         const report = await environment(url.searchParams.has('refresh'));
         return [200, { report, diagnosis: diagnose(report) }];
+      }
+    ],
+    [
+      // The record of one execution: by cell id and execution count, waiting (bounded)
+      // while the launcher is still analysing the trace of a cell that just finished.
+      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/executions$/,
+      async (url, m) => {
+        const cellId = url.searchParams.get('cell_id');
+        const count = Number(url.searchParams.get('execution_count') ?? NaN);
+        const wait = Math.min(Number(url.searchParams.get('wait_ms') ?? 0) || 0, MAX_WAIT_MS);
+        const find = () =>
+          deps
+            .cellRecords(m[1])
+            .filter(r => (cellId === null || r.cellId === cellId) && (Number.isNaN(count) || r.executionCount === count))
+            .pop();
+        const deadline = now() + wait;
+        let record = find();
+        while (!record && now() < deadline) {
+          await new Promise(r => setTimeout(r, deps.pollMs ?? 100));
+          record = find();
+        }
+        return record ? [200, record] : [404, { error: `no record yet of cell ${cellId ?? '(any)'} execution ${url.searchParams.get('execution_count') ?? '(any)'}` }];
       }
     ],
     [

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync 
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { sessionsRoot } from './paths';
+import type { CellRecord } from '../core/provenance/cell-record';
 import type { SessionMeta } from '../core/session';
 
 export type { SessionMeta };
@@ -64,4 +65,14 @@ export function listSessions(root = sessionsRoot()): SessionSummary[] {
     out.push({ ...meta, logBytes: existsSync(log) ? statSync(log).size : 0 });
   }
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** The cell records a session's launcher has written, in execution order. */
+export function readCellRecords(id: string, root = sessionsRoot()): CellRecord[] {
+  const { cells } = sessionPaths(id, root);
+  if (!existsSync(cells)) return [];
+  return readdirSync(cells)
+    .filter(f => /^\d+\.json$/.test(f))
+    .map(f => JSON.parse(readFileSync(join(cells, f), 'utf8')) as CellRecord)
+    .sort((a, b) => a.seq - b.seq);
 }
