@@ -91,6 +91,8 @@ integration: setup
 ui: setup $(STAMPS)/apt-test
 	cd ui-tests && npx playwright test
 
+bench: setup ; bench/audit-overhead $(BENCH_ARGS)
+
 clean:
 	rm -rf $(STAMPS) lib tsconfig.tsbuildinfo jupyterlab_retrace/labextension jupyterlab_retrace/node \
 	  ui-tests/test-results ui-tests/playwright-report

@@ -1,0 +1,32 @@
+/**
+ * Screenshots for the README. Only run with RETRACE_SCREENSHOTS=1 (see
+ * playwright.config.ts), so ordinary test runs never write into the repository:
+ *   RETRACE_SCREENSHOTS=1 npx playwright test screenshots
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect, test } from '@jupyterlab/galata';
+import { AUDIT_KERNEL_DISPLAY, openProvenancePanel, selectKernel, waitForReport } from './helpers';
+
+const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
+
+// Start at the server's root, which lists the example notebooks, and create no
+// per-test folder there (it would show in the picture).
+test.use({ viewport: { width: 1440, height: 900 }, tmpPath: '', autoGoto: false });
+
+test('screenshot: the Provenance panel next to an example notebook', async ({ page }) => {
+  await page.goto();
+  await page.filebrowser.open('image-convolution.ipynb');
+  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
+
+  const panel = await openProvenancePanel(page);
+  await page.sidebar.setWidth(380, 'right');
+  const report = await waitForReport(panel);
+  await expect(report.locator('.jp-retrace-readiness-ok')).toContainText(['Audit: ready']);
+  await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
+
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, 'provenance-panel.png');
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+});
