@@ -30,3 +30,23 @@ test('screenshot: the Provenance panel next to an example notebook', async ({ pa
   await page.screenshot({ path: file });
   expect(fs.statSync(file).size).toBeGreaterThan(20_000);
 });
+
+test('screenshot: badges on audited cells and a cell provenance', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto();
+  await page.filebrowser.open('climate-trends.ipynb');
+  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
+  await page.notebook.run();
+  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
+  const count = await badges.count();
+  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+
+  // The cell that fans the per-region trend fits out to the workers reads every region file.
+  const reader = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell', { hasText: 'client.submit(region_trend' }).first();
+  await reader.scrollIntoViewIfNeeded();
+  fs.mkdirSync(IMAGES, { recursive: true });
+  await page.screenshot({ path: path.join(IMAGES, 'cell-badges.png') });
+  await reader.locator('.jp-retrace-badge').click();
+  await expect(page.getByRole('dialog')).toContainText('Data files read');
+  await page.screenshot({ path: path.join(IMAGES, 'cell-provenance.png') });
+});
