@@ -8,9 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
-import { codeHash } from '../core/lineage/digest';
+import { codeHash, sourceText } from '../core/lineage/digest';
 import { cellMetadata } from '../core/metadata/cell-metadata';
-import { METADATA_KEY, SPEC_VERSION, type RetraceNotebookMetadata } from '../core/metadata/types';
+import { notebookMetadata } from '../core/metadata/notebook-metadata';
+import { METADATA_KEY } from '../core/metadata/types';
 import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import { executeCode, type ExecuteResult } from '../runner/execute';
@@ -40,15 +41,15 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
   let session: Session.ISessionConnection | undefined;
   const replies = new Map<NotebookCell, Reply>();
   let failed: { index: number; cell: NotebookCell; why: string } | undefined;
-  let environment = { python: 'unknown', ipykernel: undefined as string | undefined };
+  let pythonVersion = 'unknown';
   try {
     session = await server.sessions.startNew({ path: basename(file), name: basename(file), type: 'notebook', kernel: { name: AUDIT_KERNEL_NAME } });
     const kernel = session.kernel!;
     const info = await kernel.info;
-    environment = { python: info.language_info.version ?? 'unknown', ipykernel: info.implementation_version };
+    pythonVersion = info.language_info.version ?? 'unknown';
     log(`retrace audit: ${code.length} code cells of ${opts.notebook} on kernel ${kernel.id}`);
     for (const [i, cell] of code.entries()) {
-      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      const source = sourceText(cell.source);
       const started = Date.now();
       let result: ExecuteResult | undefined;
       const watch = new AbortController();
@@ -74,7 +75,7 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     await session.shutdown().catch(() => undefined);
     session = undefined;
     await waitForSessionEnd(kernelId);
-    await annotate(nb, code, replies, kernelId, environment);
+    await annotate(nb, code, replies, kernelId, pythonVersion);
   } finally {
     await session?.shutdown().catch(() => undefined);
     await server.stop();
@@ -116,7 +117,7 @@ async function annotate(
   code: NotebookCell[],
   replies: Map<NotebookCell, Reply>,
   kernelId: string,
-  kernelEnv: { python: string; ipykernel?: string }
+  pythonVersion: string
 ): Promise<void> {
   const meta = readSessionMeta(kernelId);
   const records = readCellRecords(kernelId);
@@ -128,24 +129,15 @@ async function annotate(
     if (record.cellId && cell.id && record.cellId !== cell.id) {
       throw new Error(`trace of execution ${record.seq} is of cell ${record.cellId}, expected ${cell.id}`);
     }
-    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-    cell.metadata[METADATA_KEY] = cellMetadata(record, await codeHash(source), reply === 'dead' ? undefined : reply);
+    cell.metadata[METADATA_KEY] = cellMetadata(record, await codeHash(cell.source), reply === 'dead' ? undefined : reply);
   }
-  const notebookMeta: RetraceNotebookMetadata = {
-    spec_version: SPEC_VERSION,
-    audit: {
-      session: kernelId,
-      started_at: meta?.startedAt ?? new Date().toISOString(),
-      kernel: AUDIT_KERNEL_NAME,
-      retrace_version: RETRACE_VERSION
-    },
-    environment: {
-      python: kernelEnv.python,
-      ...(kernelEnv.ipykernel ? { ipykernel: kernelEnv.ipykernel } : {}),
-      platform: `${platform()} ${release()}`,
-      machine: arch(),
-      ...(meta?.strace?.version ? { strace: meta.strace.version } : {})
-    }
-  };
-  nb.metadata[METADATA_KEY] = notebookMeta;
+  nb.metadata[METADATA_KEY] = notebookMetadata({
+    session: kernelId,
+    startedAt: meta?.startedAt ?? new Date().toISOString(),
+    retraceVersion: RETRACE_VERSION,
+    python: pythonVersion,
+    platform: `${platform()} ${release()}`,
+    machine: arch(),
+    strace: meta?.strace?.version
+  });
 }

@@ -9,7 +9,8 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { codeHash } from '../../server/core/lineage/digest';
 import { cellMetadata } from '../../server/core/metadata/cell-metadata';
-import { METADATA_KEY, SPEC_VERSION, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
+import { notebookMetadata } from '../../server/core/metadata/notebook-metadata';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
 import type { RetraceClient } from '../api';
 import { AUDIT_KERNEL } from '../tokens';
 
@@ -88,21 +89,15 @@ export class AuditRecorder {
       panel.sessionContext.session?.kernel?.info
     ]);
     const report = env?.report;
-    const meta: RetraceNotebookMetadata = {
-      spec_version: SPEC_VERSION,
-      audit: {
-        session: kernelId,
-        started_at: session?.startedAt ?? new Date().toISOString(),
-        kernel: AUDIT_KERNEL,
-        retrace_version: report?.retraceVersion ?? 'unknown'
-      },
-      environment: {
-        python: info?.language_info.version ?? report?.python.version ?? 'unknown',
-        platform: report ? `${report.platform.os} ${report.platform.release}` : 'unknown',
-        machine: report?.platform.arch ?? 'unknown',
-        ...(session?.strace?.version ? { strace: session.strace.version } : {})
-      }
-    };
+    const meta = notebookMetadata({
+      session: kernelId,
+      startedAt: session?.startedAt ?? new Date().toISOString(),
+      retraceVersion: report?.retraceVersion ?? 'unknown',
+      python: info?.language_info.version ?? report?.python.version ?? 'unknown',
+      platform: report ? `${report.platform.os} ${report.platform.release}` : 'unknown',
+      machine: report?.platform.arch ?? 'unknown',
+      strace: session?.strace?.version
+    });
     model.setMetadata(METADATA_KEY, meta);
   }
 }

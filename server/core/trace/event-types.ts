@@ -27,9 +27,8 @@ export interface EventBase {
 
 export type OpenAccess = 'read' | 'write' | 'readwrite';
 
-export interface OpenEvent extends EventBase {
-  kind: 'open';
-  path: string;
+/** What an open's O_* flags mean for the file. */
+export interface OpenFlags {
   access: OpenAccess;
   create: boolean;
   truncate: boolean;
@@ -40,6 +39,11 @@ export interface OpenEvent extends EventBase {
   tmpfile: boolean;
   /** O_PATH: a handle on the path, the content is not opened. */
   pathOnly: boolean;
+}
+
+export interface OpenEvent extends EventBase, OpenFlags {
+  kind: 'open';
+  path: string;
   fd?: number;
   /** The file the kernel actually opened (the result's `-y` path: symlinks resolved). */
   realPath?: string;

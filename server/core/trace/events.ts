@@ -4,7 +4,7 @@
  * working directories followed through clone/exec/chdir/exit.
  */
 import { AT_FDCWD, ArgValue, atomText, field, flagSet, parseArgs, stringValue } from './args';
-import type { EventBase, OpenAccess, SpawnKind, TraceEvent } from './event-types';
+import type { EventBase, OpenFlags, SpawnKind, TraceEvent } from './event-types';
 import { resolvePath } from './paths';
 import { ProcessTable, SpawnFlags } from './process-table';
 import { endpointFromSockaddr } from './sockaddr';
@@ -53,16 +53,7 @@ export function spawnFlagsOf(name: string, args: ArgValue[]): SpawnFlags & { kin
 }
 
 /** O_* flags to what the open means for the file. */
-export function openMode(flagText: string | undefined): {
-  access: OpenAccess;
-  create: boolean;
-  truncate: boolean;
-  append: boolean;
-  exclusive: boolean;
-  tmpfile: boolean;
-  pathOnly: boolean;
-  directory: boolean;
-} {
+export function openMode(flagText: string | undefined): OpenFlags & { directory: boolean } {
   const flags = new Set((flagText ?? '').split('|'));
   const tmpfile = flags.has('O_TMPFILE');
   return {
