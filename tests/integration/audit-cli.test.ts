@@ -3,14 +3,13 @@
  * into the notebook, lineage that holds FLINC's two properties, bad input, a kernel
  * killed mid-cell, and a cell that opens 200,000 files.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
-import { VENV_BIN } from './jupyter-server';
+import { retrace, run, VENV_BIN } from './jupyter-server';
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -27,12 +26,7 @@ function workspace() {
 }
 
 function audit(dir: string, home: string, args: string[]) {
-  return spawnSync(join(VENV_BIN, 'retrace'), ['audit', ...args], {
-    cwd: dir,
-    env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, RETRACE_HOME: home },
-    encoding: 'utf8',
-    timeout: 240_000
-  });
+  return retrace(['audit', ...args], dir, home, 240_000);
 }
 
 const cellsOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')).cells.filter((c: any) => c.cell_type === 'code');
@@ -45,14 +39,14 @@ const THREE_CELLS = [
 ];
 
 describe('retrace audit', () => {
-  it('writes outputs and valid retrace metadata, and lineage obeys Definition 1', () => {
+  it('writes outputs and valid retrace metadata, and lineage obeys Definition 1', async () => {
     const { dir, home } = workspace();
     writeFileSync(join(dir, 'a.csv'), 'x,1\n');
-    spawnSync('mkdir', ['-p', join(dir, 'data')]);
+    mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'data', 'b.csv'), 'y,2\n');
     writeFileSync(join(dir, 'nb.ipynb'), notebook(THREE_CELLS));
 
-    const first = audit(dir, home, ['nb.ipynb', '-o', 'run1.ipynb']);
+    const first = await audit(dir, home, ['nb.ipynb', '-o', 'run1.ipynb']);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/\[1\/3\] cell-1 ok/);
     expect(first.stdout).toMatch(/\[3\/3\] cell-3 ok/);
@@ -68,16 +62,16 @@ describe('retrace audit', () => {
     expect(cells[1].metadata.retrace.files.written.map((f: any) => f.path)).toEqual(['out.txt']);
     expect(cells[2].metadata.retrace.programs).toContain('/usr/bin/wc');
     // the notebook is still valid nbformat 4
-    const check = spawnSync(join(VENV_BIN, 'python'), ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))', join(dir, 'run1.ipynb')], { encoding: 'utf8' });
+    const check = await run(join(VENV_BIN, 'python'), ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))', join(dir, 'run1.ipynb')]);
     expect(check.status, check.stderr).toBe(0);
 
     // Same notebook, same inputs: the same lineage for every cell.
-    expect(audit(dir, home, ['nb.ipynb', '-o', 'run2.ipynb']).status).toBe(0);
+    expect((await audit(dir, home, ['nb.ipynb', '-o', 'run2.ipynb'])).status).toBe(0);
     expect(lineages(join(dir, 'run2.ipynb'))).toEqual(lineages(join(dir, 'run1.ipynb')));
 
     // Change a file cell 2 reads: lineage changes from cell 2 on, and not before.
     writeFileSync(join(dir, 'data', 'b.csv'), 'y,3\n');
-    expect(audit(dir, home, ['nb.ipynb', '-o', 'run3.ipynb']).status).toBe(0);
+    expect((await audit(dir, home, ['nb.ipynb', '-o', 'run3.ipynb'])).status).toBe(0);
     const [l1, l2, l3] = lineages(join(dir, 'run1.ipynb'));
     const [m1, m2, m3] = lineages(join(dir, 'run3.ipynb'));
     expect(m1).toBe(l1);
@@ -85,11 +79,11 @@ describe('retrace audit', () => {
     expect(m3).not.toBe(l3);
   });
 
-  it('hashes a file as it was read, before the cell overwrote it', () => {
+  it('hashes a file as it was read, before the cell overwrote it', async () => {
     const { dir, home } = workspace();
     writeFileSync(join(dir, 'state.txt'), 'before');
     writeFileSync(join(dir, 'nb.ipynb'), notebook(["import time\nold = open('state.txt').read()\ntime.sleep(1)\nopen('state.txt', 'w').write('after')"]));
-    expect(audit(dir, home, ['nb.ipynb']).status).toBe(0);
+    expect((await audit(dir, home, ['nb.ipynb'])).status).toBe(0);
     const [cell] = cellsOf(join(dir, 'nb.ipynb'));
     const read = cell.metadata.retrace.files.read[0];
     const written = cell.metadata.retrace.files.written[0];
@@ -98,10 +92,10 @@ describe('retrace audit', () => {
     expect(written).toMatchObject({ path: 'state.txt', sha256: sha('after'), size: 5 });
   });
 
-  it('stops at a failing cell, keeps what ran, and names the cell', () => {
+  it('stops at a failing cell, keeps what ran, and names the cell', async () => {
     const { dir, home } = workspace();
     writeFileSync(join(dir, 'nb.ipynb'), notebook(['x = 1', "raise ValueError('bad input')", 'y = 2']));
-    const r = audit(dir, home, ['nb.ipynb', '-o', 'out.ipynb']);
+    const r = await audit(dir, home, ['nb.ipynb', '-o', 'out.ipynb']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cell 2 (cell-2) failed: ValueError: bad input');
     const cells = cellsOf(join(dir, 'out.ipynb'));
@@ -111,10 +105,10 @@ describe('retrace audit', () => {
     expect(cells[2].metadata.retrace).toBeUndefined();
   });
 
-  it('keeps earlier cells and marks the cell incomplete when the kernel is killed in it', () => {
+  it('keeps earlier cells and marks the cell incomplete when the kernel is killed in it', async () => {
     const { dir, home } = workspace();
     writeFileSync(join(dir, 'nb.ipynb'), notebook(["open('first.txt', 'w').write('1')", "import os, signal\nopen('first.txt').read()\nos.kill(os.getpid(), signal.SIGKILL)", 'z = 3']));
-    const r = audit(dir, home, ['nb.ipynb', '-o', 'out.ipynb']);
+    const r = await audit(dir, home, ['nb.ipynb', '-o', 'out.ipynb']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cell 2 \(cell-2\) failed: the kernel died/);
     const cells = cellsOf(join(dir, 'out.ipynb'));
@@ -124,28 +118,28 @@ describe('retrace audit', () => {
     expect(cells[1].metadata.retrace.files.read[0].path).toBe('first.txt');
   });
 
-  it('refuses bad input with the file and the problem, touching nothing', () => {
+  it('refuses bad input with the file and the problem, touching nothing', async () => {
     const { dir, home } = workspace();
     writeFileSync(join(dir, 'broken.ipynb'), '{"cells": [');
-    let r = audit(dir, home, ['broken.ipynb']);
+    let r = await audit(dir, home, ['broken.ipynb']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('broken.ipynb: not a notebook: the file is not valid JSON');
     expect(readFileSync(join(dir, 'broken.ipynb'), 'utf8')).toBe('{"cells": [');
     writeFileSync(join(dir, 'old.ipynb'), JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }));
-    r = audit(dir, home, ['old.ipynb']);
+    r = await audit(dir, home, ['old.ipynb']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('old.ipynb: retrace needs an nbformat 4 notebook');
-    r = audit(dir, home, ['missing.ipynb']);
+    r = await audit(dir, home, ['missing.ipynb']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('missing.ipynb: no such file');
   });
 
-  it('follows a cell that opens 200,000 files in bounded memory', () => {
+  it('follows a cell that opens 200,000 files in bounded memory', async () => {
     const { dir, home } = workspace();
     const make = "import os\nos.makedirs('many', exist_ok=True)\nfor i in range(20000):\n    open(f'many/{i}.txt', 'w').write(str(i))";
     const read = 'n = 0\nfor r in range(10):\n    for i in range(20000):\n        with open(f"many/{i}.txt") as f:\n            n += len(f.read())\nprint(n)';
     writeFileSync(join(dir, 'nb.ipynb'), notebook([make, read]));
-    const r = audit(dir, home, ['nb.ipynb']);
+    const r = await audit(dir, home, ['nb.ipynb']);
     expect(r.status, r.stderr).toBe(0);
     const [, cell] = cellsOf(join(dir, 'nb.ipynb'));
     expect(cell.metadata.retrace.files.read).toHaveLength(20000);

@@ -3,22 +3,16 @@
  * Dask workers traced as children of the kernel, and auditing twice gives the same
  * lineage for every cell although workers, ports and scratch folders change.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, VENV_BIN } from './jupyter-server';
+import { REPO, retrace } from './jupyter-server';
 
 const EXAMPLES = readdirSync(join(REPO, 'examples')).filter(f => f.endsWith('.ipynb')).sort();
 
-function audit(dir: string, name: string, output: string) {
-  const r = spawnSync(join(VENV_BIN, 'retrace'), ['audit', name, '-o', output], {
-    cwd: dir,
-    env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, RETRACE_HOME: join(dir, '.retrace') },
-    encoding: 'utf8',
-    timeout: 300_000
-  });
+async function audit(dir: string, name: string, output: string) {
+  const r = await retrace(['audit', name, '-o', output], dir, join(dir, '.retrace'));
   expect(r.status, `${name}: ${r.stderr}`).toBe(0);
   return JSON.parse(readFileSync(join(dir, output), 'utf8')).cells.filter((c: any) => c.cell_type === 'code');
 }
@@ -29,10 +23,10 @@ describe('example notebooks under the audit kernel', () => {
   });
 
   for (const name of EXAMPLES) {
-    it(`audits ${name} twice with the same lineage for every cell`, () => {
+    it(`audits ${name} twice with the same lineage for every cell`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'retrace-it-example-'));
       cpSync(join(REPO, 'examples', name), join(dir, name));
-      const first = audit(dir, name, 'first.ipynb');
+      const first = await audit(dir, name, 'first.ipynb');
       expect(first.flatMap((c: any) => c.outputs).filter((o: any) => o.output_type === 'error')).toEqual([]);
       expect(first.every((c: any) => c.metadata.retrace?.status === 'complete')).toBe(true);
       // the workers ran as traced processes: the cells that fan out see them
@@ -40,7 +34,7 @@ describe('example notebooks under the audit kernel', () => {
       // it shells out at least once
       expect(first.some((c: any) => c.metadata.retrace.programs.length > 0)).toBe(true);
 
-      const second = audit(dir, name, 'second.ipynb');
+      const second = await audit(dir, name, 'second.ipynb');
       expect(second.map((c: any) => c.metadata.retrace.lineage)).toEqual(first.map((c: any) => c.metadata.retrace.lineage));
     });
   }
