@@ -74,6 +74,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   // Under strace the kernel is strace's child; without it, the child itself.
   const kernelPids = () => (child.pid === undefined ? [] : problem ? [child.pid] : childPids(child.pid));
   const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
+  const stopWatchingParent = endWithParent(kernelPids, child.pid);
 
   return new Promise<number>(resolve => {
     child.on('error', err => {
@@ -82,6 +83,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
     });
     child.on('exit', async (code, signal) => {
       removeRelay();
+      stopWatchingParent();
       // Whatever the kernel did up to its last line is analysed and kept.
       await follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
       meta.endedAt = new Date().toISOString();
@@ -94,6 +96,31 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   });
 }
 
+/**
+ * The plain kernel exits when the process that started it dies (its parent poller
+ * sees itself orphaned); under strace its parent is strace, which lives on. So the
+ * launcher watches its own parent and, once orphaned, ends the kernel itself.
+ */
+function endWithParent(kernelPids: () => number[], tracerPid: number | undefined): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    for (const pid of kernelPids()) trySignal(pid, 'SIGTERM');
+    setTimeout(() => tracerPid !== undefined && trySignal(tracerPid, 'SIGKILL'), 5000).unref();
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function trySignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** How paths are judged for this kernel: its folder is the notebook's, its interpreter's prefix is software. */
 function kernelPathContext(opts: AuditLaunchOptions): PathContext {
   const prefixes = new Set<string>();
@@ -104,7 +131,9 @@ function kernelPathContext(opts: AuditLaunchOptions): PathContext {
     notebookDir: process.cwd(),
     home: homedir(),
     softwarePrefixes: [...prefixes].filter(p => p !== '/' && p !== '/usr'),
-    noisePrefixes: [retraceHome(), dirname(opts.connectionFile)]
+    // The connection file itself, not its folder: jupyter_client users such as
+    // nbconvert put it in /tmp, where a notebook's own files may live too.
+    noisePrefixes: [retraceHome(), opts.connectionFile]
   };
 }
 

@@ -38,6 +38,13 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
   const code = nb.cells.filter(c => c.cell_type === 'code');
 
   const server = await startJupyterServer({ python: opts.python, root: dirname(file) });
+  // Interrupted (Ctrl-C, a CI timeout): stop the private server and its kernel too.
+  const abandon = (signal: NodeJS.Signals) => {
+    log(`retrace audit: ${signal}, stopping the kernel`);
+    void server.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
   let session: Session.ISessionConnection | undefined;
   const replies = new Map<NotebookCell, Reply>();
   let failed: { index: number; cell: NotebookCell; why: string } | undefined;
@@ -77,6 +84,8 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     await waitForSessionEnd(kernelId);
     await annotate(nb, code, replies, kernelId, pythonVersion);
   } finally {
+    process.off('SIGINT', abandon);
+    process.off('SIGTERM', abandon);
     await session?.shutdown().catch(() => undefined);
     await server.stop();
   }
