@@ -77,7 +77,7 @@ describe('retrace audit', () => {
     expect(m1).toBe(l1);
     expect(m2).not.toBe(l2);
     expect(m3).not.toBe(l3);
-  });
+  }, 300_000);
 
   it('hashes a file as it was read, before the cell overwrote it', async () => {
     const { dir, home } = workspace();
@@ -151,5 +151,5 @@ describe('retrace audit', () => {
     // The launcher read the whole log as it grew, in 1 MiB pieces: its peak memory
     // stays far below what holding the log (or its events) would take.
     expect(meta.launcherMaxRssKb).toBeLessThan(400 * 1024);
-  });
+  }, 300_000);
 });
