@@ -63,7 +63,11 @@ export function run(command: string, args: string[], opts: { cwd?: string; env?:
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
     child.stderr.on('data', d => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
+    // SIGTERM first: `retrace audit` then stops its private Jupyter server and kernel.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, opts.timeoutMs ?? 300_000);
     child.on('error', reject);
     child.on('close', status => {
       clearTimeout(timer);
