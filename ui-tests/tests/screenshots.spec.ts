@@ -12,7 +12,7 @@ const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 
 // Start at the server's root, which lists the example notebooks, and create no
 // per-test folder there (it would show in the picture).
-test.use({ viewport: { width: 1440, height: 900 }, tmpPath: '', autoGoto: false });
+test.use({ viewport: { width: 1440, height: 900 }, tmpPath: '', autoGoto: false, kernels: null, sessions: null });
 
 test('screenshot: the Provenance panel next to an example notebook', async ({ page }) => {
   await page.goto();
