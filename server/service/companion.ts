@@ -1,15 +1,17 @@
 /** Run the companion on a unix socket until told to stop. */
 import { createServer } from 'node:http';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
+import type { CellRecord } from '../core/provenance/cell-record';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { probeEnvironment } from '../system/probe';
 import { createHandler } from './routes';
 
 export function runCompanion(socket: string): Promise<number> {
+  const records = new Map<string, CellRecord>();
   const handler = createHandler({
     probe: () => probeEnvironment(),
     session: id => readSessionMeta(id),
-    cellRecords: id => readCellRecords(id)
+    cellRecords: id => readCellRecords(id, undefined, records)
   });
   const server = createServer((req, res) => void handler(req, res));
   if (existsSync(socket)) rmSync(socket);

@@ -67,12 +67,28 @@ export function listSessions(root = sessionsRoot()): SessionSummary[] {
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** The cell records a session's launcher has written, in execution order. */
-export function readCellRecords(id: string, root = sessionsRoot()): CellRecord[] {
+const MAX_CACHED_RECORDS = 512;
+
+/**
+ * The cell records a session's launcher has written, in execution order. Records are
+ * written once, atomically, and never changed: pass a cache to parse each only once
+ * (the companion looks again every 100 ms while a request waits for a record).
+ */
+export function readCellRecords(id: string, root = sessionsRoot(), cache?: Map<string, CellRecord>): CellRecord[] {
   const { cells } = sessionPaths(id, root);
   if (!existsSync(cells)) return [];
   return readdirSync(cells)
     .filter(f => /^\d+\.json$/.test(f))
-    .map(f => JSON.parse(readFileSync(join(cells, f), 'utf8')) as CellRecord)
+    .map(f => {
+      const file = join(cells, f);
+      let record = cache?.get(file);
+      if (!record) {
+        record = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
+        cache?.set(file, record);
+        // keep the cache bounded: forget the oldest records first
+        if (cache && cache.size > MAX_CACHED_RECORDS) cache.delete(cache.keys().next().value!);
+      }
+      return record;
+    })
     .sort((a, b) => a.seq - b.seq);
 }

@@ -32,8 +32,6 @@ export class SessionAnalyzer {
   private readonly builder: EventBuilder;
   private readonly splitter: CellSplitter;
   private open?: { segment: Extract<Segment, { kind: 'cell' }>; provenance: CellProvenanceBuilder };
-  /** Events read outside any cell (kernel start-up, idle time). */
-  eventsOutsideCells = 0;
 
   constructor(private readonly options: SessionAnalyzerOptions) {
     this.builder = new EventBuilder({ initialCwd: options.initialCwd });
@@ -63,10 +61,7 @@ export class SessionAnalyzer {
   private consume(event: TraceEvent, done: AnalyzedCell[]): void {
     const { segment, marker } = this.splitter.push(event);
     if (this.open && segment !== this.open.segment) this.close(done);
-    if (segment.kind !== 'cell') {
-      this.eventsOutsideCells++;
-      return;
-    }
+    if (segment.kind !== 'cell') return; // kernel start-up, idle time: no cell's doing
     if (!this.open) {
       const processes = this.builder.processes;
       this.open = {
