@@ -10,6 +10,7 @@ import { constants, homedir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import type { PathContext } from '../core/provenance/path-rules';
 import { retraceHome } from '../store/paths';
+import { filterEnvironment } from '../core/container/secrets';
 import { which } from '../system/exec';
 import { SessionFollower } from './session-follower';
 import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../core/capture/kernel-command';
@@ -41,7 +42,9 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
     strace: strace.found && strace.path ? { path: strace.path, version: strace.version, seccompBpf: strace.seccompBpf } : undefined,
     argv: [],
     launcherPid: process.pid,
-    cwd: process.cwd()
+    cwd: process.cwd(),
+    // Kept for the container's manifest; secrets are never written to disk.
+    ...recordedEnvironment(process.env)
   };
   const paths = createSession(meta);
   const argv = problem
@@ -67,6 +70,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
         session: id,
         logPath: paths.log,
         cellsDir: paths.cells,
+        startupPath: paths.startup,
         context: kernelPathContext(opts),
         initialCwd: process.cwd()
       });
@@ -135,6 +139,11 @@ function kernelPathContext(opts: AuditLaunchOptions): PathContext {
     // nbconvert put it in /tmp, where a notebook's own files may live too.
     noisePrefixes: [retraceHome(), opts.connectionFile]
   };
+}
+
+function recordedEnvironment(env: NodeJS.ProcessEnv): Pick<SessionMeta, 'environment' | 'environmentRemoved'> {
+  const { kept, removed } = filterEnvironment(env);
+  return { environment: kept, environmentRemoved: removed };
 }
 
 function safeRealpath(path: string): string | undefined {

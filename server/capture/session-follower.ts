@@ -10,7 +10,7 @@ import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../core/lineage/line
 import type { FileRecord } from '../core/metadata/types';
 import type { CellRecord } from '../core/provenance/cell-record';
 import { classifyPath, displayPath, type PathContext } from '../core/provenance/path-rules';
-import { detach, openedPath, type CellLineageEvents } from '../core/provenance/cell-provenance';
+import { detach, readPathOf, type CellLineageEvents } from '../core/provenance/cell-provenance';
 import { concurrencyLimit } from '../system/limit';
 import { SessionAnalyzer, type AnalyzedCell } from '../core/provenance/session-analyzer';
 import type { TraceEvent } from '../core/trace/event-types';
@@ -23,6 +23,8 @@ export interface FollowerOptions {
   logPath: string;
   /** Where cell records go (sessions/<id>/cells). */
   cellsDir: string;
+  /** Where the software used outside cells goes (sessions/<id>/startup.json). */
+  startupPath?: string;
   context: PathContext;
   initialCwd?: string;
   /** Files above this size are recorded by path and size only. */
@@ -81,6 +83,15 @@ export class SessionFollower {
     await this.readMore();
     this.finished(this.analyzer.end());
     await this.writing;
+    this.saveStartup();
+  }
+
+  private savedStartupCount = -1;
+
+  private saveStartup(): void {
+    if (!this.opts.startupPath || this.analyzer.outsideCount === this.savedStartupCount) return;
+    this.savedStartupCount = this.analyzer.outsideCount;
+    writeFileAtomic(this.opts.startupPath, JSON.stringify(this.analyzer.outsideUse()) + '\n');
   }
 
   private async readMore(): Promise<void> {
@@ -104,8 +115,8 @@ export class SessionFollower {
   }
 
   private noticeRead(event: TraceEvent, _cell: CellExecution): void {
-    if (event.kind !== 'open' || !event.ok || event.access === 'write' || event.truncate) return;
-    const opened = openedPath(event);
+    const opened = readPathOf(event);
+    if (opened === undefined) return;
     if (this.hashes.has(opened) || classifyPath(opened, this.opts.context) !== 'user') return;
     // The job may wait in the queue: let it hold copies, not the event (which pins its log chunk).
     const path = detach(opened);
@@ -149,7 +160,10 @@ export class SessionFollower {
       closedBy: analyzed.closedBy,
       reads,
       writes,
+      readPaths: provenance.reads.map(r => r.path),
+      writePaths: provenance.writes,
       programs: provenance.programs,
+      software: provenance.software,
       network: provenance.network,
       systemFilesRead: provenance.systemFilesRead,
       systemFilesWritten: provenance.systemFilesWritten,
@@ -160,6 +174,8 @@ export class SessionFollower {
       previousLineage,
       lineage
     };
+    // Start-up software first: whoever sees this record may package the session at once.
+    this.saveStartup();
     writeFileAtomic(join(this.opts.cellsDir, `${cell.seq}.json`), JSON.stringify(record) + '\n');
     this.opts.onCell?.(record);
   }

@@ -5,6 +5,8 @@ import { diagnose, formatReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
 import { auditNotebook } from './audit';
+import { depsCommand } from './deps';
+import { packageNotebook } from './package';
 import { runCompanion } from '../service/companion';
 import { kernelPython, probeEnvironment } from '../system/probe';
 
@@ -26,6 +28,10 @@ async function execute(cmd: Command): Promise<number> {
       return runCompanion(cmd.socket);
     case 'audit':
       return auditNotebook({ notebook: cmd.notebook, output: cmd.output, python: kernelPython() });
+    case 'package':
+      return packageNotebook(cmd);
+    case 'deps':
+      return depsCommand(cmd);
     case 'kernel-audit':
       return launchAuditKernel({
         connectionFile: cmd.connectionFile,
@@ -46,8 +52,17 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // A command whose work stalls (a stream that never ends) would let Node exit 0 with
+  // nothing done: say so and fail instead.
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write(`retrace: ${cmd.name} stopped before finishing (internal error: its work stalled)\n`);
+    process.exit(1);
+  });
   try {
     process.exitCode = await execute(cmd);
+    finished = true;
   } catch (e) {
     // Bad input (a broken notebook, a missing file) is the user's to fix: say so plainly.
     if (e instanceof NotebookError || (e instanceof Error && /: no such file/.test(e.message))) {

@@ -13,6 +13,9 @@ export interface SessionMeta {
   argv: string[];
   launcherPid: number;
   cwd: string;
+  /** The kernel's environment minus secret-looking variables (their names are in environmentRemoved). */
+  environment?: Record<string, string>;
+  environmentRemoved?: string[];
   endedAt?: string;
   exitCode?: number | null;
   exitSignal?: string | null;

@@ -17,11 +17,13 @@ export interface SessionPaths {
   log: string;
   /** One record per finished cell execution: cells/<seq>.json. */
   cells: string;
+  /** Software used outside cells (kernel start-up, idle workers). */
+  startup: string;
 }
 
 export function sessionPaths(id: string, root = sessionsRoot()): SessionPaths {
   const dir = join(root, id);
-  return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log'), cells: join(dir, 'cells') };
+  return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log'), cells: join(dir, 'cells'), startup: join(dir, 'startup.json') };
 }
 
 /**

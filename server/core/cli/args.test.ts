@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, parseSize, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to help', () => {
@@ -54,5 +54,39 @@ describe('parseArgs', () => {
   it('rejects a kernel without a connection file or of an unknown kind', () => {
     expect(() => parseArgs(['kernel', 'audit'])).toThrow(/-f CONNECTION_FILE/);
     expect(() => parseArgs(['kernel', 'bogus', '-f', 'c.json'])).toThrow(/unknown kernel "bogus"/);
+  });
+});
+
+describe('package', () => {
+  it('parses a notebook, an output and the limits', () => {
+    expect(parseArgs(['package', 'a.ipynb'])).toEqual({ name: 'package', notebook: 'a.ipynb', output: undefined, maxFileBytes: undefined, deny: [], allow: [] });
+    expect(parseArgs(['package', 'a.ipynb', '-o', 'x.tar.gz', '--max-file-size', '500M', '--deny', '~/secret/**, *.tok', '--allow=~/.netrc'])).toEqual({
+      name: 'package',
+      notebook: 'a.ipynb',
+      output: 'x.tar.gz',
+      maxFileBytes: 500 * 1024 * 1024,
+      deny: ['~/secret/**', '*.tok'],
+      allow: ['~/.netrc']
+    });
+  });
+
+  it('refuses a missing notebook and a bad size', () => {
+    expect(() => parseArgs(['package'])).toThrow(UsageError);
+    expect(() => parseArgs(['package', 'a.ipynb', '--max-file-size', 'lots'])).toThrow(/not a size/);
+    expect(parseSize('2G')).toBe(2 * 1024 ** 3);
+    expect(parseSize('4096')).toBe(4096);
+  });
+});
+
+describe('deps', () => {
+  it('parses a notebook or an archive, with and without --json', () => {
+    expect(parseArgs(['deps', 'a.ipynb'])).toEqual({ name: 'deps', target: 'a.ipynb', json: false });
+    expect(parseArgs(['deps', '--json', 'a.retrace.tar.gz'])).toEqual({ name: 'deps', target: 'a.retrace.tar.gz', json: true });
+  });
+
+  it('takes exactly one target and no unknown options', () => {
+    expect(() => parseArgs(['deps'])).toThrow(/one notebook or container archive/);
+    expect(() => parseArgs(['deps', 'a.ipynb', 'b.ipynb'])).toThrow(/one notebook/);
+    expect(() => parseArgs(['deps', 'a.ipynb', '--yaml'])).toThrow(/unknown option/);
   });
 });

@@ -8,6 +8,8 @@ export type Command =
   | { name: 'version' }
   | { name: 'doctor'; json: boolean }
   | { name: 'audit'; notebook: string; output?: string }
+  | { name: 'package'; notebook: string; output?: string; maxFileBytes?: number; deny: string[]; allow: string[] }
+  | { name: 'deps'; target: string; json: boolean }
   | { name: 'companion'; socket: string }
   | { name: 'kernel-audit'; connectionFile: string; python?: string; kernelArgs: string[] };
 
@@ -19,6 +21,12 @@ commands:
   doctor [--json]                 report whether auditing and repeating can work here
   audit NOTEBOOK [-o OUTPUT]      run every code cell under the audit kernel and write the
                                   notebook with outputs and retrace metadata (in place by default)
+  package NOTEBOOK [-o ARCHIVE] [--max-file-size SIZE] [--deny GLOBS] [--allow GLOBS]
+                                  build the notebook container from the notebook's last audit
+                                  (default: NOTEBOOK-STEM.retrace.tar.gz beside it); SIZE like 500M;
+                                  GLOBS comma-separated paths kept out / explicitly let in
+  deps NOTEBOOK|ARCHIVE [--json]  list the Python distributions, system packages, programs and
+                                  data files a notebook's last audit (or a container) used, per cell
   companion --socket PATH         run the companion service on a unix socket
                                   (JupyterLab starts it for you through jupyter-server-proxy)
   kernel audit -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
@@ -26,6 +34,14 @@ commands:
   version                         print the version
   help                            print this message
 `;
+
+/** `500M`, `2G`, `4096`: a size in bytes (binary units). */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`not a size: ${JSON.stringify(text)} (try 500M or 2G)`);
+  const power = ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
+  return Math.round(Number(m[1]) * 1024 ** power);
+}
 
 /** Split flags from positionals; `--` ends option parsing. */
 function scan(args: string[], withValue: Set<string>, flags: Set<string>) {
@@ -76,6 +92,25 @@ export function parseArgs(argv: string[]): Command {
       const { values, rest } = scan(args, new Set(['-o', '--output']), new Set());
       if (rest.length !== 1) throw new UsageError('audit takes one notebook');
       return { name: 'audit', notebook: rest[0], output: values.get('-o') ?? values.get('--output') };
+    }
+    case 'package': {
+      const { values, rest } = scan(args, new Set(['-o', '--output', '--max-file-size', '--deny', '--allow']), new Set());
+      if (rest.length !== 1) throw new UsageError('package takes one notebook');
+      const size = values.get('--max-file-size');
+      const list = (v?: string) => (v ?? '').split(',').map(x => x.trim()).filter(Boolean);
+      return {
+        name: 'package',
+        notebook: rest[0],
+        output: values.get('-o') ?? values.get('--output'),
+        maxFileBytes: size === undefined ? undefined : parseSize(size),
+        deny: list(values.get('--deny')),
+        allow: list(values.get('--allow'))
+      };
+    }
+    case 'deps': {
+      const { seen, rest } = scan(args, new Set(), new Set(['--json']));
+      if (rest.length !== 1) throw new UsageError('deps takes one notebook or container archive');
+      return { name: 'deps', target: rest[0], json: seen.has('--json') };
     }
     case 'companion': {
       const { values, rest } = scan(args, new Set(['--socket']), new Set());

@@ -40,6 +40,8 @@ export interface ManifestEntry {
   size?: number;
   /** Permission bits (e.g. 0o644), as a number. */
   mode: number;
+  /** Modification time, seconds since the epoch (Python checks cached bytecode against it). */
+  mtime?: number;
   /** Link target as read by readlink, for symlinks. */
   target?: string;
   /** First cell that touched it; absent for paths touched before the first cell (kernel start-up). */

@@ -15,22 +15,16 @@
  * first run and read on a second must not change it; software is pinned by the
  * container instead.
  */
-import type { OpenEvent, TraceEvent } from '../trace/event-types';
+import type { TraceEvent } from '../trace/event-types';
 import type { Endpoint } from '../trace/sockaddr';
 import { classifyPath, displayPath, type PathContext } from './path-rules';
+import { detach, openedPath, readPathOf } from './event-paths';
+import { SoftwareCollector } from './software-collector';
+
+export { detach, openedPath, readPathOf };
 
 /** argv of a process that serves tasks rather than doing the cell's own work. */
 const WORKER_ARGV = /multiprocessing|spawn_main|forkserver|resource_tracker|distributed|dask[-_ ]?worker|work_queue_worker|vine_worker|ray::/;
-
-/**
- * A copy of `s` that does not pin the text it was cut from. Parsed strings are slices
- * (or concatenations of slices) of the 1 MiB chunks the log is read in; keeping one
- * would keep its whole chunk alive. Slicing a concatenation makes V8 flatten it into
- * fresh memory of the string's own size.
- */
-export function detach(s: string): string {
-  return (' ' + s).slice(1);
-}
 
 /** Steps only the cell's own processes contribute: workers' heartbeats reconnect whenever. */
 const FOREGROUND_ONLY = /^(connect|bind):/;
@@ -52,6 +46,8 @@ export interface CellProvenance {
   reads: FileAccess[];
   writes: string[];
   programs: string[];
+  /** System files read and programs run (absolute paths, sorted): what packaging needs. */
+  software: string[];
   network: string[];
   listed: string[];
   systemFilesRead: number;
@@ -66,11 +62,6 @@ export interface ProcessFacts {
   leaderOf(pid: number): number;
   /** argv of a process, when it exec'd in the trace. */
   argvOf(pid: number): string[] | undefined;
-}
-
-/** The file an open reached: strace's resolved `-y` path when it has one. */
-export function openedPath(e: OpenEvent): string {
-  return e.realPath ?? e.path;
 }
 
 /** An endpoint as metadata shows it; undefined for local IPC (unix sockets, netlink). */
@@ -101,6 +92,7 @@ export class CellProvenanceBuilder {
   private readonly temporaries = new Set<string>();
   /** One copy of each distinct step: a file read a thousand times costs one string. */
   private readonly interned = new Map<string, string>();
+  private readonly software: SoftwareCollector;
   private count = 0;
 
   constructor(
@@ -108,9 +100,12 @@ export class CellProvenanceBuilder {
     private readonly mainPid: number,
     private readonly facts: ProcessFacts,
     private readonly ctx: PathContext
-  ) {}
+  ) {
+    this.software = new SoftwareCollector(ctx);
+  }
 
   add(event: TraceEvent): void {
+    this.software.add(event);
     const leader = this.facts.leaderOf(event.pid);
     if (event.kind === 'spawn' && !event.thread && event.child) this.startedHere.add(event.child);
     const text = this.describe(event);
@@ -131,7 +126,7 @@ export class CellProvenanceBuilder {
   private describe(e: TraceEvent): string | undefined {
     switch (e.kind) {
       case 'open': {
-        const path = detach(openedPath(e));
+        const path = detach(readPathOf(e) ?? openedPath(e));
         const cls = classifyPath(path, this.ctx);
         if (cls === 'noise' || e.pathOnly) return undefined;
         // A file created afresh or truncated is not read for what it held before.
@@ -222,6 +217,7 @@ export class CellProvenanceBuilder {
       reads: [...this.reads.values()],
       writes: [...this.writes],
       programs: [...this.programs],
+      software: this.software.finish().software,
       network: [...this.network].sort(),
       listed: [...this.listed].sort(),
       systemFilesRead: this.systemRead.size,

@@ -19,7 +19,12 @@ export interface CellRecord {
   closedBy: 'end' | 'next-begin' | 'stream-end';
   reads: FileRecord[];
   writes: FileRecord[];
+  /** Absolute paths of `reads` and `writes`, same order (theirs are for display: relative, `~`, temp names abstracted). */
+  readPaths: string[];
+  writePaths: string[];
   programs: string[];
+  /** System files read and programs run, absolute and as named (symlinks kept), sorted. */
+  software: string[];
   network: string[];
   systemFilesRead: number;
   systemFilesWritten: number;

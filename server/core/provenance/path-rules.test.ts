@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, displayPath } from './path-rules';
+import { classifyPath, displayPath, sourceOfBytecode } from './path-rules';
 
 const ctx = { notebookDir: '/home/alice/work', home: '/home/alice', softwarePrefixes: ['/home/alice/.venv'] };
 
@@ -42,5 +42,14 @@ describe('displayPath', () => {
 
   it('does not mistake a sibling folder for the notebook folder', () => {
     expect(displayPath('/home/alice/workshop/a.txt', ctx)).toBe('~/workshop/a.txt');
+  });
+});
+
+describe('sourceOfBytecode', () => {
+  it('maps cached bytecode to its source and leaves other paths alone', () => {
+    expect(sourceOfBytecode('/w/pkg/__pycache__/mod.cpython-311.pyc')).toBe('/w/pkg/mod.py');
+    expect(sourceOfBytecode('/w/__pycache__/a.b.cpython-312.opt-1.pyc')).toBe('/w/a.b.py');
+    expect(sourceOfBytecode('/w/mod.pyc')).toBeUndefined();
+    expect(sourceOfBytecode('/w/__pycache__/x.txt')).toBeUndefined();
   });
 });

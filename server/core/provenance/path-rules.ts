@@ -49,6 +49,18 @@ export function classifyPath(path: string, ctx: PathContext = {}): PathClass {
   return 'user';
 }
 
+const BYTECODE = /^(.*)\/__pycache__\/([^/]+?)\.[A-Za-z]+-\d+(?:\.opt-\d+)?\.pyc$/;
+
+/**
+ * The source file a cached bytecode file stands for: `pkg/__pycache__/m.cpython-311.pyc`
+ * → `pkg/m.py`. Python reads the cache instead of the source when the cache is fresh,
+ * so reading one is reading the module: a first run reads `m.py`, a second `m.pyc`.
+ */
+export function sourceOfBytecode(path: string): string | undefined {
+  const m = BYTECODE.exec(path);
+  return m ? `${m[1]}/${m[2]}.py` : undefined;
+}
+
 /** A random-looking path segment: temp-file names, hashes, pids. */
 const RANDOM_SEGMENT = /^(tmp[A-Za-z0-9_]{4,}|[0-9a-f]{8,}|[A-Za-z0-9_-]*\d{4,}[A-Za-z0-9_-]*|\d+)$/;
 

@@ -76,4 +76,30 @@ describe('SessionAnalyzer', () => {
     expect(cell.closedBy).toBe('stream-end');
     expect(cell.provenance.reads).toHaveLength(1);
   });
+
+  it('lists the software a cell used and what ran outside cells', () => {
+    const startup = `21401 1795303900.000001 execve("/work/main/.venv/bin/python", ["python", "-m", "ipykernel"], 0x1 /* 9 vars */) = 0
+21401 1795303900.000100 openat(AT_FDCWD<${ROOT}>, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3</usr/lib/x86_64-linux-gnu/libc.so.6>
+`;
+    const analyzer = new SessionAnalyzer({ context: ctx });
+    const [cell] = [...analyzer.push(startup + CELL), ...analyzer.end()];
+    expect(cell.provenance.software).toEqual(['/bin/true', '/usr/lib/python3.11/json/__init__.py']);
+    // as named, symlinks kept: the container needs /lib -> usr/lib as well
+    expect(analyzer.outsideUse()).toEqual({
+      software: ['/lib/x86_64-linux-gnu/libc.so.6', '/work/main/.venv/bin/python'],
+      programs: ['/work/main/.venv/bin/python']
+    });
+  });
+
+  it('reads a module through its cached bytecode: the same step as reading the source', () => {
+    const viaCache = CELL.replace(
+      `"${ROOT}/input-for-audit.txt", O_RDONLY|O_CLOEXEC) = 64<${ROOT}/input-for-audit.txt>`,
+      `"${ROOT}/__pycache__/helpers.cpython-311.pyc", O_RDONLY|O_CLOEXEC) = 64<${ROOT}/__pycache__/helpers.cpython-311.pyc>`
+    );
+    const viaSource = CELL.replace(/input-for-audit\.txt/g, 'helpers.py');
+    const a = analyze(viaCache)[0].provenance;
+    const b = analyze(viaSource)[0].provenance;
+    expect(a.reads.map(r => r.path)).toEqual([`${ROOT}/helpers.py`]);
+    expect(a.lineageEvents).toEqual(b.lineageEvents);
+  });
 });

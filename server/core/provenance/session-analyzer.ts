@@ -9,6 +9,8 @@ import { TraceStream } from '../trace/stream';
 import type { TraceEvent } from '../trace/event-types';
 import { CellProvenanceBuilder, type CellProvenance } from './cell-provenance';
 import type { PathContext } from './path-rules';
+import { SoftwareCollector } from './software-collector';
+import type { SoftwareUse } from '../container/usage';
 
 export interface AnalyzedCell {
   cell: CellExecution;
@@ -32,10 +34,23 @@ export class SessionAnalyzer {
   private readonly builder: EventBuilder;
   private readonly splitter: CellSplitter;
   private open?: { segment: Extract<Segment, { kind: 'cell' }>; provenance: CellProvenanceBuilder };
+  /** Software used outside cells: kernel start-up, workers importing between cells. */
+  private readonly outside: SoftwareCollector;
 
   constructor(private readonly options: SessionAnalyzerOptions) {
     this.builder = new EventBuilder({ initialCwd: options.initialCwd });
     this.splitter = new CellSplitter({ nonce: options.nonce });
+    this.outside = new SoftwareCollector(options.context);
+  }
+
+  /** Software used outside cells so far. */
+  outsideUse(): SoftwareUse {
+    return this.outside.finish();
+  }
+
+  /** Number of software paths used outside cells so far (cheap: tells when to save them again). */
+  get outsideCount(): number {
+    return this.outside.size;
   }
 
   /** Feed the next piece of the log; returns the cells it completed. */
@@ -61,7 +76,11 @@ export class SessionAnalyzer {
   private consume(event: TraceEvent, done: AnalyzedCell[]): void {
     const { segment, marker } = this.splitter.push(event);
     if (this.open && segment !== this.open.segment) this.close(done);
-    if (segment.kind !== 'cell') return; // kernel start-up, idle time: no cell's doing
+    if (segment.kind !== 'cell') {
+      // kernel start-up, idle time: no cell's doing, but software all the same
+      this.outside.add(event);
+      return;
+    }
     if (!this.open) {
       const processes = this.builder.processes;
       this.open = {

@@ -1,0 +1,63 @@
+/** `retrace package NOTEBOOK`: build the container and say what is in it and what was left out. */
+import { relative } from 'node:path';
+import type { LeftOut } from '../core/container/manifest';
+import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
+
+export interface PackageCommand {
+  notebook: string;
+  output?: string;
+  maxFileBytes?: number;
+  deny: string[];
+  allow: string[];
+}
+
+const REASONS: Record<LeftOut['reason'], string> = {
+  secret: 'secret',
+  'too-large': 'too large, hash only',
+  missing: 'missing',
+  changed: 'changed since read'
+};
+
+export async function packageNotebook(cmd: PackageCommand): Promise<number> {
+  const result = await packNotebook({
+    notebook: cmd.notebook,
+    output: cmd.output,
+    maxFileBytes: cmd.maxFileBytes,
+    secrets: { extraDenied: cmd.deny, allowed: cmd.allow },
+    dependencyReport: await loadDependencyReport(),
+    onProgress: progressPrinter()
+  });
+  process.stdout.write(formatPackResult(result));
+  return 0;
+}
+
+/** The dependency report, when its module is built in (deps.json in the archive). */
+async function loadDependencyReport() {
+  return undefined; // WIRE-DEPS
+}
+
+/** One progress line on a terminal, rewritten in place; nothing when piped. */
+function progressPrinter(): (p: PackProgress) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  let last = 0;
+  return p => {
+    const now = Date.now();
+    if (p.phase !== 'done' && now - last < 200) return;
+    last = now;
+    const line = p.phase === 'done' ? '' : `${p.phase} ${p.done}/${p.total}`;
+    process.stderr.write(`\r\x1b[K${line}`);
+  };
+}
+
+export function formatPackResult(r: PackResult, cwd = process.cwd()): string {
+  const lines = [
+    `Packed ${r.files} files (${r.blobs} distinct contents, ${formatBytes(r.contentBytes)}) into ${relative(cwd, r.archive) || r.archive} (${formatBytes(r.archiveBytes)}).`
+  ];
+  if (r.environmentRemoved.length) lines.push(`Environment variables left out: ${r.environmentRemoved.join(', ')}.`);
+  if (r.leftOut.length) {
+    lines.push(`Left out ${r.leftOut.length} path${r.leftOut.length === 1 ? '' : 's'} (a repeat takes them from its host):`);
+    for (const l of r.leftOut) lines.push(`  ${l.path}  [${REASONS[l.reason]}] ${l.rule}`);
+  } else lines.push('Nothing was left out.');
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,350 @@
+/**
+ * `retrace package`: build the notebook container from a notebook's last audit
+ * (docs/container.md). Everything the audited run read or executed is copied,
+ * streaming, into a private staging folder as content-addressed blobs, with a
+ * `root/` tree of hard links and symbolic links at the original paths; secrets,
+ * files over the size limit, and files gone or changed since the audit are left
+ * out and named. The staging folder becomes a gzip'd tar written beside the
+ * notebook under a temporary name and renamed into place when complete.
+ */
+import { lstatSync, promises as fs, readlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import * as os from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as tar from 'tar';
+import { ManifestBuilder, relativeInsideRoot, type CellRef, type LeftOut, type Manifest, type ManifestEntry } from '../core/container/manifest';
+import { resolveChain, type FsLookup, type NodeKind } from '../core/container/path-chain';
+import { programInterpreter } from '../core/container/program-loader';
+import { filterEnvironment, SecretRules, type SecretSettings } from '../core/container/secrets';
+import { wantedPaths, type WantedPath } from '../core/container/wanted';
+import type { SessionUsage } from '../core/container/usage';
+import { concurrencyLimit } from '../system/limit';
+import { retraceHome, sessionsRoot } from '../store/paths';
+import { readAuditedNotebook } from '../store/usage';
+import { sessionPaths } from '../store/sessions';
+import { BlobStore, hashOnly } from './blob-store';
+
+export interface PackOptions {
+  notebook: string;
+  /** Default: beside the notebook, `<stem>.retrace.tar.gz`. */
+  output?: string;
+  /** Files larger than this are recorded by path and hash only. Default 1 GiB. */
+  maxFileBytes?: number;
+  secrets?: SecretSettings;
+  sessionsRoot?: string;
+  /** Builds deps.json; left out of the archive when absent. */
+  dependencyReport?: (usage: SessionUsage) => Promise<unknown>;
+  onProgress?: (progress: PackProgress) => void;
+}
+
+export interface PackProgress {
+  phase: 'collecting' | 'copying' | 'archiving' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface PackResult {
+  archive: string;
+  archiveBytes: number;
+  /** Files in the container (paths), and distinct contents stored. */
+  files: number;
+  blobs: number;
+  /** Bytes of the distinct contents, before compression. */
+  contentBytes: number;
+  leftOut: LeftOut[];
+  environmentRemoved: string[];
+  /** Data files whose content may have changed between the cell's read and the audit's hash. */
+  warnings: string[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1 << 30;
+/** Files copied at once: enough to overlap I/O and hashing, few enough for 2 cores. */
+const COPY_CONCURRENCY = 4;
+
+export function defaultArchivePath(notebook: string): string {
+  const stem = basename(notebook).replace(/\.ipynb$/, '');
+  return join(dirname(resolve(notebook)), `${stem}.retrace.tar.gz`);
+}
+
+/** The real file system as path-chain sees it, with answers cached (folders are shared by thousands of files). */
+function cachedLookup(): FsLookup {
+  const kinds = new Map<string, NodeKind | undefined>();
+  return {
+    kind(path) {
+      if (kinds.has(path)) return kinds.get(path);
+      let kind: NodeKind | undefined;
+      try {
+        const st = lstatSync(path);
+        kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
+      } catch {
+        kind = undefined;
+      }
+      kinds.set(path, kind);
+      return kind;
+    },
+    readlink: path => readlinkSync(path)
+  };
+}
+
+function interpreterOf(program: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(program, 'r');
+    const handle = fd;
+    return programInterpreter((offset, length) => {
+      const buffer = Buffer.alloc(length);
+      const n = readSync(handle, buffer, 0, length, offset);
+      return buffer.subarray(0, n);
+    });
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export async function packNotebook(opts: PackOptions): Promise<PackResult> {
+  const progress = opts.onProgress ?? (() => undefined);
+  const root = opts.sessionsRoot ?? sessionsRoot();
+  const audited = readAuditedNotebook(opts.notebook, root);
+  const { session, usage } = audited;
+  const output = resolve(opts.output ?? defaultArchivePath(audited.path));
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const home = process.env.HOME || homedir();
+  const secrets = new SecretRules({ home, ...opts.secrets });
+
+  progress({ phase: 'collecting', done: 0, total: 1 });
+  const wanted = wantedPaths(usage);
+  // The kernel loads an ELF program's interpreter and a script's #! line itself: no trace line names them.
+  for (const w of [...wanted]) {
+    if (w.role !== 'executable') continue;
+    const interp = interpreterOf(w.path);
+    if (interp && !wanted.some(x => x.path === interp)) wanted.push({ path: interp, role: 'system', firstCell: w.firstCell });
+  }
+
+  const staging = await fs.mkdtemp(join(await stagingParent(), 'package-'));
+  try {
+    const store = new BlobStore(staging);
+    const builder = new ManifestBuilder();
+    const lookup = cachedLookup();
+    const warnings: string[] = [];
+    const limit = concurrencyLimit(COPY_CONCURRENCY);
+    let done = 0;
+    let contentBytes = 0;
+    await Promise.all(
+      wanted.map(w =>
+        limit(async () => {
+          const added = await addPath(w, { lookup, secrets, store, builder, maxFileBytes, notebookDir: usage.notebookDir, warnings });
+          contentBytes += added;
+          progress({ phase: 'copying', done: ++done, total: wanted.length });
+        })
+      )
+    );
+
+    const { kept, removed } = filterEnvironment(session.environment ?? {}, {});
+    const manifest: Manifest = builder.build({
+      created_at: new Date().toISOString(),
+      notebook: audited.path,
+      uname: unameOf(),
+      cwd: session.cwd,
+      environment: kept,
+      environment_removed: [...new Set([...(session.environmentRemoved ?? []), ...removed])].sort()
+    });
+    await buildRootTree(staging, manifest);
+    await writeProvenance(staging, audited.path, session.id, root, opts.dependencyReport ? await opts.dependencyReport(usage) : undefined);
+    await fs.writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+
+    progress({ phase: 'archiving', done: 0, total: manifest.entries.length });
+    const archiveBytes = await writeArchive(staging, output, n => progress({ phase: 'archiving', done: n, total: manifest.entries.length }));
+    progress({ phase: 'done', done: 1, total: 1 });
+    return {
+      archive: output,
+      archiveBytes,
+      files: manifest.entries.filter(e => e.kind === 'file').length,
+      blobs: manifest.blobs,
+      contentBytes,
+      leftOut: manifest.left_out,
+      environmentRemoved: manifest.environment_removed,
+      warnings
+    };
+  } finally {
+    if (!process.env.RETRACE_KEEP_STAGING) await fs.rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Staging lives in retrace's own folder, private to the user: never beside the user's files. */
+async function stagingParent(): Promise<string> {
+  const dir = join(retraceHome(), 'tmp');
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  } catch {
+    return tmpdir();
+  }
+}
+
+interface AddContext {
+  lookup: FsLookup;
+  secrets: SecretRules;
+  store: BlobStore;
+  builder: ManifestBuilder;
+  maxFileBytes: number;
+  notebookDir: string;
+  warnings: string[];
+}
+
+/** Put one wanted path and the chain leading to it in the manifest; returns the bytes newly stored. */
+async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
+  const cell: CellRef | undefined = w.firstCell;
+  const leave = (reason: LeftOut['reason'], rule: string, extra: Partial<LeftOut> = {}) =>
+    ctx.builder.addLeftOut({ path: w.path, reason, rule, ...extra, ...(cell ? { first_cell: cell } : {}) });
+
+  const chain = resolveChain(w.path, ctx.lookup);
+  // A secret anywhere on the way (a link into ~/.ssh) keeps the whole path out.
+  for (const p of [w.path, ...chain.steps.map(s => s.path)]) {
+    const verdict = ctx.secrets.classifySecret(p);
+    if (verdict.secret) {
+      leave('secret', verdict.rule);
+      return 0;
+    }
+  }
+  if (chain.problem || !chain.resolved) {
+    const why = chain.problem?.kind === 'loop' ? 'a symbolic-link loop' : 'gone since the audit';
+    leave('missing', `${why} (${chain.problem?.at ?? w.path})`);
+    return 0;
+  }
+  const role = (p: string) => (p === chain.resolved ? w.role : classifyStep(p, ctx.notebookDir));
+  for (const step of chain.steps) {
+    if (step.path === chain.resolved) break;
+    const st = lstatSync(step.path);
+    const entry: ManifestEntry = { path: step.path, kind: step.kind === 'symlink' ? 'symlink' : 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: role(step.path) };
+    if (step.kind === 'symlink') entry.target = step.target;
+    if (cell) entry.first_cell = cell;
+    ctx.builder.addEntry(entry);
+  }
+  const last = chain.steps[chain.steps.length - 1];
+  if (last.kind === 'directory') {
+    const st = lstatSync(last.path);
+    ctx.builder.addEntry({ path: last.path, kind: 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: w.role, ...(cell ? { first_cell: cell } : {}) });
+    return 0;
+  }
+  if (last.kind !== 'file') {
+    leave('missing', `not a regular file (${last.path})`);
+    return 0;
+  }
+  const st = await fs.stat(last.path);
+  if (st.size > ctx.maxFileBytes) {
+    const { hash, size } = await hashOnly(last.path);
+    leave('too-large', `${formatBytes(size)}, over the size limit of ${formatBytes(ctx.maxFileBytes)}`, { size, hash });
+    return 0;
+  }
+  const stored = await ctx.store.add(last.path, st.mode & 0o7777);
+  const asRead = w.asRead;
+  if (asRead?.sha256 && asRead.sha256 !== stored.hash) {
+    leave('changed', `changed since cell ${cell?.seq ?? '?'} read it: it read ${asRead.sha256.slice(0, 19)}…, the file now hashes to ${stored.hash.slice(0, 19)}…`, {
+      hash: asRead.sha256,
+      size: asRead.size
+    });
+    return 0;
+  }
+  if (asRead?.note === 'changed-before-hashed') ctx.warnings.push(`${asRead.path}: changed while the cell ran; the container has it as the audit hashed it`);
+  ctx.builder.addEntry({
+    path: last.path,
+    kind: 'file',
+    hash: stored.hash,
+    size: stored.size,
+    mode: st.mode & 0o7777,
+    mtime: Math.floor(st.mtimeMs / 1000),
+    role: w.role,
+    ...(cell ? { first_cell: cell } : {})
+  });
+  return stored.added ? stored.size : 0;
+}
+
+/** Folders and links on the way to a file: the notebook's own, or the system's. */
+function classifyStep(path: string, notebookDir: string): ManifestEntry['role'] {
+  return path === notebookDir || path.startsWith(notebookDir + '/') ? 'user' : 'system';
+}
+
+/** root/: folders, hard links to blobs, symbolic links, as the manifest says. */
+async function buildRootTree(staging: string, manifest: Manifest): Promise<void> {
+  const at = (p: string) => join(staging, 'root', relativeInsideRoot(p));
+  await fs.mkdir(join(staging, 'root'), { recursive: true });
+  for (const e of manifest.entries) {
+    const target = at(e.path);
+    if (e.kind === 'directory') await fs.mkdir(target, { recursive: true });
+  }
+  for (const e of manifest.entries) {
+    const target = at(e.path);
+    await fs.mkdir(dirname(target), { recursive: true });
+    if (e.kind === 'file') await fs.link(join(staging, blobOf(e)), target);
+    else if (e.kind === 'symlink') await fs.symlink(e.target!, target);
+  }
+}
+
+function blobOf(e: ManifestEntry): string {
+  const hex = e.hash!.slice('sha256:'.length);
+  return `blobs/sha256/${hex.slice(0, 2)}/${hex.slice(2)}`;
+}
+
+/** notebook.ipynb, deps.json and provenance/: the session's own record of the run. */
+async function writeProvenance(staging: string, notebook: string, id: string, root: string, deps: unknown): Promise<void> {
+  const paths = sessionPaths(id, root);
+  await fs.copyFile(notebook, join(staging, 'notebook.ipynb'));
+  await fs.mkdir(join(staging, 'provenance', 'cells'), { recursive: true });
+  const meta = JSON.parse(await fs.readFile(paths.meta, 'utf8'));
+  await fs.writeFile(join(staging, 'provenance', 'session.json'), JSON.stringify(meta, null, 1) + '\n');
+  await fs.copyFile(paths.startup, join(staging, 'provenance', 'startup.json')).catch(() => undefined);
+  for (const f of await fs.readdir(paths.cells)) {
+    if (/^\d+\.json$/.test(f)) await fs.copyFile(join(paths.cells, f), join(staging, 'provenance', 'cells', f));
+  }
+  if (deps !== undefined) await fs.writeFile(join(staging, 'deps.json'), JSON.stringify(deps, null, 1) + '\n');
+}
+
+/** gzip'd tar of the staging folder, blobs before the links to them; written aside, then renamed. */
+async function writeArchive(staging: string, output: string, onEntry: (n: number) => void): Promise<number> {
+  const partial = join(dirname(output), `.${basename(output)}.${process.pid}.partial`);
+  const members = ['manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs', 'root'];
+  const present: string[] = [];
+  for (const m of members) if (await fs.lstat(join(staging, m)).then(() => true, () => false)) present.push(m);
+  let n = 0;
+  try {
+    await tar.c(
+      {
+        gzip: true,
+        file: partial,
+        cwd: staging,
+        portable: true,
+        // One entry at a time: with several in flight, node-tar 7 stalls on a hard
+        // link whose original is still being written.
+        jobs: 1,
+        onWriteEntry: () => {
+          if (++n % 200 === 0) onEntry(n);
+        }
+      },
+      present
+    );
+    await fs.rename(partial, output);
+  } catch (e) {
+    await fs.rm(partial, { force: true });
+    throw e;
+  }
+  return (await fs.stat(output)).size;
+}
+
+function unameOf(): Manifest['uname'] {
+  return { sysname: os.type(), release: os.release(), version: os.version(), machine: os.machine(), nodename: os.hostname() };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+

@@ -1,0 +1,41 @@
+/**
+ * The software a stretch of the trace used: system files opened for reading and
+ * programs executed. Packaging needs every one of them (start-up included), and the
+ * dependency report maps them to packages; lineage does not look at them.
+ */
+import type { SoftwareUse } from '../container/usage';
+import type { TraceEvent } from '../trace/event-types';
+import { classifyPath, type PathContext } from './path-rules';
+import { detach, namedReadPathOf, readPathOf } from './event-paths';
+
+export class SoftwareCollector {
+  private readonly software = new Set<string>();
+  private readonly programs: string[] = [];
+  private readonly seenPrograms = new Set<string>();
+
+  constructor(private readonly ctx: PathContext) {}
+
+  add(e: TraceEvent): void {
+    if (e.kind === 'exec' && e.ok) {
+      if (!this.seenPrograms.has(e.path)) {
+        const path = detach(e.path);
+        this.seenPrograms.add(path);
+        this.programs.push(path);
+        this.software.add(path);
+      }
+      return;
+    }
+    const named = namedReadPathOf(e);
+    if (named === undefined || this.software.has(named)) return;
+    // Judged by where it leads: a link in the notebook's folder to a library is software.
+    if (classifyPath(readPathOf(e)!, this.ctx) === 'system') this.software.add(detach(named));
+  }
+
+  get size(): number {
+    return this.software.size;
+  }
+
+  finish(): SoftwareUse {
+    return { software: [...this.software].sort(), programs: [...this.programs] };
+  }
+}
