@@ -1,6 +1,8 @@
 /** `retrace package NOTEBOOK`: build the container and say what is in it and what was left out. */
 import { relative } from 'node:path';
 import type { LeftOut } from '../core/container/manifest';
+import type { SessionUsage } from '../core/container/usage';
+import { buildDependencyReport } from '../deps/build';
 import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
 
 export interface PackageCommand {
@@ -24,16 +26,16 @@ export async function packageNotebook(cmd: PackageCommand): Promise<number> {
     output: cmd.output,
     maxFileBytes: cmd.maxFileBytes,
     secrets: { extraDenied: cmd.deny, allowed: cmd.allow },
-    dependencyReport: await loadDependencyReport(),
+    dependencyReport: dependencyReportFor(cmd.notebook),
     onProgress: progressPrinter()
   });
   process.stdout.write(formatPackResult(result));
   return 0;
 }
 
-/** The dependency report, when its module is built in (deps.json in the archive). */
-async function loadDependencyReport() {
-  return undefined; // WIRE-DEPS
+/** deps.json: the report as this machine sees it (its dpkg database may be missing where the archive goes). */
+function dependencyReportFor(notebook: string) {
+  return (usage: SessionUsage) => buildDependencyReport(usage, { notebook });
 }
 
 /** One progress line on a terminal, rewritten in place; nothing when piped. */

@@ -1,0 +1,264 @@
+/**
+ * The dependency report: what software and data an audited run used, per cell and in
+ * total, named the way a person would install it again (Python distributions, Debian
+ * packages) rather than as thousands of paths. Pure: the owners, versions and sizes
+ * come as lookups (server/deps/build.ts does the I/O), so the rules are unit-tested.
+ *
+ * JSON shape (`retrace deps --json`, `deps.json` in a container, the frontend panel).
+ * Fields are always present; `null` means unknown:
+ *
+ *   {
+ *     "notebook": string,              the notebook's path
+ *     "session": string,               the audit session
+ *     "package_database": "dpkg" | null,   null: no package database on this machine,
+ *                                      so no file could be attributed to a system package
+ *     "total": Section,                start-up and every cell together
+ *     "cells": [ { "seq": number, "cell_id": string | null, "execution_count": number, ...Section } ]
+ *   }
+ *   Section = {
+ *     "python":   [ { "name", "version", "location", "files", "first_cell": {"seq", "cell_id"} | null } ],
+ *                 name as in METADATA (`scikit-image`, not `skimage`); location: the site-packages
+ *                 folder (the interpreter's prefix for "python (standard library)"); files: how many
+ *                 of its files were used; first_cell: the first cell that used it (null: kernel start-up)
+ *     "system":   [ { "name", "version": string | null, "files" } ]      Debian packages
+ *     "unowned":  { "count": number, "examples": string[] }             files no package owns (sorted, capped)
+ *     "programs": [ { "path", "package"?: string } ]                    executed, first-run order;
+ *                                                                       package: its Debian package when known
+ *     "data": { "read":    [ { "path", "size": number | null, "sha256": string | null } ],
+ *               "written": [ { "path", "size": number | null, "sha256": string | null } ] }
+ *                 path as in the cell metadata: relative to the notebook's folder when under it;
+ *                 in the total, a file read twice is listed once (as first read), a file written
+ *                 twice once (as last written)
+ *   }
+ */
+import type { CellUsage, SessionUsage } from '../container/usage';
+import type { FileRecord } from '../metadata/types';
+import type { PythonOwner } from './python-dists';
+
+export interface CellRef {
+  seq: number;
+  cell_id: string | null;
+}
+
+export interface PythonEntry extends PythonOwner {
+  files: number;
+  first_cell: CellRef | null;
+}
+
+export interface SystemEntry {
+  name: string;
+  version: string | null;
+  files: number;
+}
+
+export interface ProgramEntry {
+  path: string;
+  package?: string;
+}
+
+export interface DataEntry {
+  path: string;
+  size: number | null;
+  sha256: string | null;
+}
+
+export interface Section {
+  python: PythonEntry[];
+  system: SystemEntry[];
+  unowned: { count: number; examples: string[] };
+  programs: ProgramEntry[];
+  data: { read: DataEntry[]; written: DataEntry[] };
+}
+
+export interface CellSection extends Section {
+  seq: number;
+  cell_id: string | null;
+  execution_count: number;
+}
+
+export interface DependencyReport {
+  notebook: string;
+  session: string;
+  package_database: string | null;
+  total: Section;
+  cells: CellSection[];
+}
+
+/** What the builder needs to know about the machine; every answer may be "don't know". */
+export interface DependencyLookups {
+  /** The Python distribution (or standard library) owning a file. */
+  pythonOwner(path: string): PythonOwner | undefined;
+  /** The Debian package owning a file (without `:arch`). */
+  debianOwner(path: string): string | undefined;
+  debianVersion(pkg: string): string | undefined;
+  /** `dpkg`, or null when this machine has no package database. */
+  packageDatabase: string | null;
+  /** Size in bytes of a data file whose record has none. */
+  sizeOf?(path: string): number | undefined;
+  /** Listing a folder is not depending on a file: folders are left out. */
+  isDirectory?(path: string): boolean;
+}
+
+export interface ReportOptions {
+  notebook: string;
+  /** How many unowned files to name per section. */
+  maxUnownedExamples?: number;
+}
+
+export const DEFAULT_UNOWNED_EXAMPLES = 20;
+
+/**
+ * Paths that are never dependencies, whatever the capture let through: kernel
+ * interfaces, caches, and the machine's own configuration that every program reads
+ * (name service, time zone, the loader's cache). Kept small on purpose.
+ */
+const NOISE_PREFIXES = ['/proc/', '/dev/', '/sys/', '/run/', '/var/cache/'];
+const NOISE_SEGMENTS = [
+  '/__pycache__/',
+  '/.cache/', // ~/.cache and XDG caches: pip, matplotlib, fontconfig
+  '/.matplotlib/',
+  '/.config/matplotlib/',
+  '/fontconfig/cache/'
+];
+/** matplotlib's font list cache (`fontlist-v390.json`), wherever MPLCONFIGDIR points. */
+const NOISE_BASENAME = /^fontlist-v\d+\.json$|\.pyc$|\.cache-\d+$/;
+const NOISE_EXACT = new Set([
+  '/proc',
+  '/dev',
+  '/sys',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.preload',
+  '/etc/localtime',
+  '/etc/nsswitch.conf',
+  '/etc/host.conf',
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/gai.conf',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/mime.types'
+]);
+
+export function isDependencyNoise(path: string): boolean {
+  if (NOISE_EXACT.has(path) || NOISE_PREFIXES.some(p => path.startsWith(p))) return true;
+  if (NOISE_SEGMENTS.some(s => path.includes(s))) return true;
+  return NOISE_BASENAME.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
+const pythonKey = (o: PythonOwner) => `${o.name}\0${o.version}\0${o.location}`;
+
+/** Where each python distribution was first used: start-up (null) or a cell. */
+function firstUses(usage: SessionUsage, software: (paths: string[]) => string[], lookups: DependencyLookups): Map<string, CellRef | null> {
+  const first = new Map<string, CellRef | null>();
+  const note = (paths: string[], where: CellRef | null) => {
+    for (const path of software(paths)) {
+      const owner = lookups.pythonOwner(path);
+      if (owner && !first.has(pythonKey(owner))) first.set(pythonKey(owner), where);
+    }
+  };
+  note([...usage.startup.software, ...usage.startup.programs], null);
+  for (const cell of usage.cells) note([...cell.software, ...cell.programs], { seq: cell.seq, cell_id: cell.cellId });
+  return first;
+}
+
+function dataEntry(record: FileRecord, absolute: string | undefined, lookups: DependencyLookups): DataEntry {
+  const size = record.size ?? (absolute ? lookups.sizeOf?.(absolute) : undefined);
+  return { path: record.path, size: size ?? null, sha256: record.sha256 ?? null };
+}
+
+interface DataUse {
+  record: FileRecord;
+  absolute?: string;
+}
+
+const dataOf = (records: FileRecord[], paths: string[]): DataUse[] => records.map((record, i) => ({ record, absolute: paths[i] }));
+
+/** Once per path: the first use, or (for writes) the content of the last at the place of the first. */
+function dedupe(uses: DataUse[], keep: 'first' | 'last'): DataUse[] {
+  const byPath = new Map<string, DataUse>();
+  for (const use of uses) if (keep === 'last' || !byPath.has(use.record.path)) byPath.set(use.record.path, use);
+  return [...byPath.values()];
+}
+
+interface SectionInput {
+  software: string[];
+  programs: string[];
+  reads: DataUse[];
+  writes: DataUse[];
+}
+
+export function buildReport(usage: SessionUsage, lookups: DependencyLookups, options: ReportOptions): DependencyReport {
+  const maxExamples = options.maxUnownedExamples ?? DEFAULT_UNOWNED_EXAMPLES;
+  const software = (paths: string[]) => paths.filter(p => !isDependencyNoise(p) && !lookups.isDirectory?.(p));
+  const firstCell = firstUses(usage, software, lookups);
+
+  const section = (input: SectionInput): Section => {
+    const python = new Map<string, PythonEntry>();
+    const system = new Map<string, SystemEntry>();
+    const unowned: string[] = [];
+    // A program run is software too (the capture lists it in both; a container's provenance may not).
+    for (const path of new Set(software([...input.software, ...input.programs]))) {
+      const owner = lookups.pythonOwner(path);
+      if (owner) {
+        const key = pythonKey(owner);
+        const entry = python.get(key) ?? { ...owner, files: 0, first_cell: firstCell.get(key) ?? null };
+        entry.files++;
+        python.set(key, entry);
+        continue;
+      }
+      const pkg = lookups.debianOwner(path);
+      if (pkg) {
+        const entry = system.get(pkg) ?? { name: pkg, version: lookups.debianVersion(pkg) ?? null, files: 0 };
+        entry.files++;
+        system.set(pkg, entry);
+        continue;
+      }
+      unowned.push(path);
+    }
+    unowned.sort();
+    const programs = [...new Set(input.programs)].map(path => {
+      const pkg = lookups.debianOwner(path);
+      return pkg ? { path, package: pkg } : { path };
+    });
+    return {
+      python: [...python.values()].sort((a, b) => byName(a.name, b.name) || a.location.localeCompare(b.location) || a.version.localeCompare(b.version)),
+      system: [...system.values()].sort((a, b) => byName(a.name, b.name)),
+      unowned: { count: unowned.length, examples: unowned.slice(0, maxExamples) },
+      programs,
+      data: {
+        read: input.reads.map(u => dataEntry(u.record, u.absolute, lookups)),
+        written: input.writes.map(u => dataEntry(u.record, u.absolute, lookups))
+      }
+    };
+  };
+
+  const cellInput = (cell: CellUsage): SectionInput => ({
+    software: cell.software,
+    programs: cell.programs,
+    reads: dataOf(cell.reads, cell.readPaths),
+    writes: dataOf(cell.writes, cell.writePaths)
+  });
+  const inputs = usage.cells.map(cellInput);
+
+  return {
+    notebook: options.notebook,
+    session: usage.session,
+    package_database: lookups.packageDatabase,
+    total: section({
+      software: [usage.startup.software, ...inputs.map(i => i.software)].flat(),
+      programs: [usage.startup.programs, ...inputs.map(i => i.programs)].flat(),
+      reads: dedupe(inputs.flatMap(i => i.reads), 'first'),
+      writes: dedupe(inputs.flatMap(i => i.writes), 'last')
+    }),
+    cells: usage.cells.map((cell, i) => ({
+      seq: cell.seq,
+      cell_id: cell.cellId,
+      execution_count: cell.executionCount,
+      ...section(inputs[i])
+    }))
+  };
+}
+
+function byName(a: string, b: string): number {
+  return a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
+}
