@@ -9,8 +9,9 @@ things:
   The path is `/__retrace__/<nonce>/<begin|end>/<seq>/<execution_count>/<cell_id>`
   (execution_count is 0 in the begin mark: it is known only at the end)
   (parsed by server/core/trace/markers.ts);
-* makes sure an audit that cannot happen is never silent: when the launcher could
-  not start strace it says why in every cell's output, with the fix.
+* makes sure an audit or a repeat that cannot happen is never silent: when the
+  launcher could not start strace (or the repeat sandbox) it says why in every
+  cell's output, with the fix.
 """
 import os
 import re
@@ -18,6 +19,7 @@ import secrets
 import sys
 
 DISABLED_ENV = "RETRACE_AUDIT_DISABLED"
+REPEAT_DISABLED_ENV = "RETRACE_REPEAT_DISABLED"
 MARKER_ROOT = "/__retrace__"
 _SAFE_CELL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -48,9 +50,9 @@ class CellMarkers:
         self._mark("end", count, self._cell_id)
 
 
-def _warn_not_audited(reason):
+def _warn_not_audited(reason, what="audited"):
     def pre_run_cell(info=None):
-        print(f"retrace: this cell is NOT being audited. {reason}", file=sys.stderr, flush=True)
+        print(f"retrace: this cell is NOT being {what}. {reason}", file=sys.stderr, flush=True)
 
     return pre_run_cell
 
@@ -59,6 +61,10 @@ def load_ipython_extension(ipython):
     reason = os.environ.get(DISABLED_ENV)
     if reason:
         ipython.events.register("pre_run_cell", _warn_not_audited(reason))
+        return
+    reason = os.environ.get(REPEAT_DISABLED_ENV)
+    if reason:
+        ipython.events.register("pre_run_cell", _warn_not_audited(reason, "repeated in its container"))
         return
     markers = CellMarkers(ipython)
     ipython.events.register("pre_run_cell", markers.pre_run_cell)

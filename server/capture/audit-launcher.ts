@@ -105,7 +105,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
  * sees itself orphaned); under strace its parent is strace, which lives on. So the
  * launcher watches its own parent and, once orphaned, ends the kernel itself.
  */
-function endWithParent(kernelPids: () => number[], tracerPid: number | undefined): () => void {
+export function endWithParent(kernelPids: () => number[], tracerPid: number | undefined): () => void {
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
@@ -141,7 +141,7 @@ function kernelPathContext(opts: AuditLaunchOptions): PathContext {
   };
 }
 
-function recordedEnvironment(env: NodeJS.ProcessEnv): Pick<SessionMeta, 'environment' | 'environmentRemoved'> {
+export function recordedEnvironment(env: NodeJS.ProcessEnv): Pick<SessionMeta, 'environment' | 'environmentRemoved'> {
   const { kept, removed } = filterEnvironment(env);
   return { environment: kept, environmentRemoved: removed };
 }
@@ -154,6 +154,6 @@ function safeRealpath(path: string): string | undefined {
   }
 }
 
-function signalNumber(signal: NodeJS.Signals): number {
+export function signalNumber(signal: NodeJS.Signals): number {
   return constants.signals[signal] ?? 0;
 }

@@ -27,6 +27,10 @@ export interface FollowerOptions {
   startupPath?: string;
   context: PathContext;
   initialCwd?: string;
+  /** Repeats: where the sandbox shows the host's root (see SessionAnalyzer). */
+  hostMount?: string;
+  /** Repeats: where a path the kernel used is on the host, to hash it (default: the same path). */
+  hostPathOf?: (path: string) => string;
   /** Files above this size are recorded by path and size only. */
   maxHashBytes?: number;
   pollMs?: number;
@@ -63,6 +67,7 @@ export class SessionFollower {
     this.analyzer = new SessionAnalyzer({
       context: opts.context,
       initialCwd: opts.initialCwd,
+      hostMount: opts.hostMount,
       onCellEvent: (event, cell) => this.noticeRead(event, cell)
     });
   }
@@ -87,6 +92,10 @@ export class SessionFollower {
   }
 
   private savedStartupCount = -1;
+
+  private onHost(path: string): string {
+    return this.opts.hostPathOf ? this.opts.hostPathOf(path) : path;
+  }
 
   private saveStartup(): void {
     if (!this.opts.startupPath || this.analyzer.outsideCount === this.savedStartupCount) return;
@@ -122,7 +131,7 @@ export class SessionFollower {
     const path = detach(opened);
     const shown = detach(displayPath(path, this.opts.context));
     const readAt = event.time;
-    this.hashes.set(path, this.limit(() => hashFile(path, shown, { maxBytes: this.opts.maxHashBytes, readAt })));
+    this.hashes.set(path, this.limit(() => hashFile(this.onHost(path), shown, { maxBytes: this.opts.maxHashBytes, readAt })));
   }
 
   private finished(cells: AnalyzedCell[]): void {
@@ -140,12 +149,12 @@ export class SessionFollower {
       provenance.reads.map(
         r =>
           hashes.get(r.path) ??
-          this.limit(() => hashFile(r.path, displayPath(r.path, ctx), { maxBytes: this.opts.maxHashBytes, readAt: r.firstReadTime }))
+          this.limit(() => hashFile(this.onHost(r.path), displayPath(r.path, ctx), { maxBytes: this.opts.maxHashBytes, readAt: r.firstReadTime }))
       )
     );
     // Outputs are hashed as the cell left them.
     const writes = await Promise.all(
-      provenance.writes.map(p => this.limit(() => hashFile(p, displayPath(p, ctx), { maxBytes: this.opts.maxHashBytes })))
+      provenance.writes.map(p => this.limit(() => hashFile(this.onHost(p), displayPath(p, ctx), { maxBytes: this.opts.maxHashBytes })))
     );
     const previousLineage = this.previousLineage;
     const lineage = await computeLineage(previousLineage, provenance.lineageEvents, reads);
@@ -164,6 +173,8 @@ export class SessionFollower {
       writePaths: provenance.writes,
       programs: provenance.programs,
       software: provenance.software,
+      fallThrough: provenance.fallThrough,
+      notFound: provenance.notFound,
       network: provenance.network,
       systemFilesRead: provenance.systemFilesRead,
       systemFilesWritten: provenance.systemFilesWritten,

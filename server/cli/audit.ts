@@ -19,6 +19,7 @@ import { startJupyterServer } from '../runner/jupyter-server';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { AUDIT_KERNEL_NAME } from '../core/capture/kernel-command';
+import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 
 export interface AuditOptions {
   notebook: string;
@@ -97,28 +98,6 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/**
- * Rejects when the kernel's launcher records that the kernel exited. With auto-restart
- * off nobody else notices a killed kernel, and its pending request would wait forever.
- */
-async function kernelExit(id: string, stop: AbortSignal): Promise<never> {
-  while (!stop.aborted) {
-    await new Promise(r => setTimeout(r, 250));
-    const meta = readSessionMeta(id);
-    if (meta?.endedAt) throw new Error(`exit code ${meta.exitCode ?? 'none'}${meta.exitSignal ? `, signal ${meta.exitSignal}` : ''}`);
-  }
-  return new Promise<never>(() => undefined); // the cell finished first; this race is over
-}
-
-/** The launcher writes its last cell records as the kernel exits: wait for that, bounded. */
-async function waitForSessionEnd(id: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (readSessionMeta(id)?.endedAt) return;
-    await new Promise(r => setTimeout(r, 100));
-  }
 }
 
 async function annotate(

@@ -7,6 +7,8 @@ import { launchAuditKernel } from '../capture/audit-launcher';
 import { auditNotebook } from './audit';
 import { depsCommand } from './deps';
 import { packageNotebook } from './package';
+import { launchRepeatKernel } from '../repeat/repeat-launcher';
+import { repeatNotebook } from './repeat';
 import { runCompanion } from '../service/companion';
 import { kernelPython, probeEnvironment } from '../system/probe';
 
@@ -32,6 +34,10 @@ async function execute(cmd: Command): Promise<number> {
       return packageNotebook(cmd);
     case 'deps':
       return depsCommand(cmd);
+    case 'repeat':
+      return repeatNotebook({ notebook: cmd.notebook, container: cmd.container, output: cmd.output, strict: cmd.strict, python: kernelPython() });
+    case 'kernel-repeat':
+      return launchRepeatKernel({ connectionFile: cmd.connectionFile, python: cmd.python ?? kernelPython(), kernelArgs: cmd.kernelArgs });
     case 'kernel-audit':
       return launchAuditKernel({
         connectionFile: cmd.connectionFile,

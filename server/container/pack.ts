@@ -304,9 +304,8 @@ async function writeProvenance(staging: string, notebook: string, id: string, ro
 /** gzip'd tar of the staging folder, blobs before the links to them; written aside, then renamed. */
 async function writeArchive(staging: string, output: string, onEntry: (n: number) => void): Promise<number> {
   const partial = join(dirname(output), `.${basename(output)}.${process.pid}.partial`);
-  const members = ['manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs', 'root'];
   const present: string[] = [];
-  for (const m of members) if (await fs.lstat(join(staging, m)).then(() => true, () => false)) present.push(m);
+  for (const m of ['manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs', 'root']) await listDepthFirst(staging, m, present);
   let n = 0;
   try {
     await tar.c(
@@ -315,6 +314,9 @@ async function writeArchive(staging: string, output: string, onEntry: (n: number
         file: partial,
         cwd: staging,
         portable: true,
+        // Members exactly in the order listed: node-tar's own walk is breadth first,
+        // which would store a shallow root/ file before its blob.
+        noDirRecurse: true,
         // One entry at a time: with several in flight, node-tar 7 stalls on a hard
         // link whose original is still being written.
         jobs: 1,
@@ -330,6 +332,15 @@ async function writeArchive(staging: string, output: string, onEntry: (n: number
     throw e;
   }
   return (await fs.stat(output)).size;
+}
+
+/** A member and everything under it, each folder before its content, names sorted. */
+async function listDepthFirst(base: string, member: string, out: string[]): Promise<void> {
+  const st = await fs.lstat(join(base, member)).catch(() => undefined);
+  if (!st) return;
+  out.push(member);
+  if (!st.isDirectory()) return;
+  for (const name of (await fs.readdir(join(base, member))).sort()) await listDepthFirst(base, `${member}/${name}`, out);
 }
 
 function unameOf(): Manifest['uname'] {

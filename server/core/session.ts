@@ -1,7 +1,9 @@
 /** What the store records about one kernel session; shared with the frontend. */
 export interface SessionMeta {
   id: string;
-  kind: 'audit';
+  kind: 'audit' | 'repeat';
+  /** Repeats: the container the kernel ran in. */
+  container?: { archive: string; hash: string; mode: 'layered' | 'strict'; auditSession?: string; restored?: string[]; overridden?: string[] };
   startedAt: string;
   /** The kernel runs under strace; false when auditing could not work here. */
   audited: boolean;

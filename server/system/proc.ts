@@ -27,3 +27,28 @@ function scanForChildren(parent: number): number[] {
   }
   return out;
 }
+
+/** The command line of a process; [] when it is gone. */
+export function cmdlineOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The first descendant (breadth first, a few levels down) whose command line matches. */
+export function findDescendant(pid: number, matches: (argv: string[]) => boolean, depth = 4): number | undefined {
+  let level = [pid];
+  for (let d = 0; d < depth && level.length; d++) {
+    const next: number[] = [];
+    for (const p of level) {
+      for (const c of childPids(p)) {
+        if (matches(cmdlineOf(c))) return c;
+        next.push(c);
+      }
+    }
+    level = next;
+  }
+  return undefined;
+}

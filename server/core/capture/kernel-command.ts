@@ -49,6 +49,11 @@ export interface StraceCommandOptions extends KernelCommandOptions {
  * the kernel as KeyboardInterrupt and leaves the tracer running.
  */
 export function straceArgv(opts: StraceCommandOptions): string[] {
+  return tracedArgv(opts, ipykernelArgv(opts));
+}
+
+/** Any command under strace, traced the same way (the repeat kernel traces its sandbox). */
+export function tracedArgv(opts: Omit<StraceCommandOptions, keyof KernelCommandOptions>, command: string[]): string[] {
   return [
     opts.strace,
     '-f',
@@ -62,7 +67,7 @@ export function straceArgv(opts: StraceCommandOptions): string[] {
     '-o',
     opts.logPath,
     '--',
-    ...ipykernelArgv(opts)
+    ...command
   ];
 }
 

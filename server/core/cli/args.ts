@@ -11,7 +11,9 @@ export type Command =
   | { name: 'package'; notebook: string; output?: string; maxFileBytes?: number; deny: string[]; allow: string[] }
   | { name: 'deps'; target: string; json: boolean }
   | { name: 'companion'; socket: string }
-  | { name: 'kernel-audit'; connectionFile: string; python?: string; kernelArgs: string[] };
+  | { name: 'kernel-audit'; connectionFile: string; python?: string; kernelArgs: string[] }
+  | { name: 'repeat'; notebook: string; container?: string; output?: string; strict: boolean }
+  | { name: 'kernel-repeat'; connectionFile: string; python?: string; kernelArgs: string[] };
 
 export class UsageError extends Error {}
 
@@ -27,10 +29,18 @@ commands:
                                   GLOBS comma-separated paths kept out / explicitly let in
   deps NOTEBOOK|ARCHIVE [--json]  list the Python distributions, system packages, programs and
                                   data files a notebook's last audit (or a container) used, per cell
+  repeat NOTEBOOK [--container ARCHIVE] [-o OUTPUT] [--strict]
+                                  run every code cell in the notebook's container and say, cell by
+                                  cell, whether it reproduced its audit; exits 1 if a cell diverged
+                                  or failed (default container: the one its metadata names, else
+                                  NOTEBOOK-STEM.retrace.tar.gz beside it)
   companion --socket PATH         run the companion service on a unix socket
                                   (JupyterLab starts it for you through jupyter-server-proxy)
   kernel audit -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
                                   run the audit kernel (what the retrace-audit kernelspec runs)
+  kernel repeat -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
+                                  run the repeat kernel (what the retrace-repeat kernelspec runs);
+                                  RETRACE_CONTAINER and RETRACE_REPEAT_MODE=strict choose the container and mode
   version                         print the version
   help                            print this message
 `;
@@ -112,6 +122,17 @@ export function parseArgs(argv: string[]): Command {
       if (rest.length !== 1) throw new UsageError('deps takes one notebook or container archive');
       return { name: 'deps', target: rest[0], json: seen.has('--json') };
     }
+    case 'repeat': {
+      const { values, seen, rest } = scan(args, new Set(['-o', '--output', '--container']), new Set(['--strict']));
+      if (rest.length !== 1) throw new UsageError('repeat takes one notebook');
+      return {
+        name: 'repeat',
+        notebook: rest[0],
+        container: values.get('--container'),
+        output: values.get('-o') ?? values.get('--output'),
+        strict: seen.has('--strict')
+      };
+    }
     case 'companion': {
       const { values, rest } = scan(args, new Set(['--socket']), new Set());
       if (rest.length) throw new UsageError(`companion takes no arguments, got ${rest.join(' ')}`);
@@ -121,11 +142,11 @@ export function parseArgs(argv: string[]): Command {
     }
     case 'kernel': {
       const [kind, ...kargs] = args;
-      if (kind !== 'audit') throw new UsageError(`unknown kernel "${kind ?? ''}"; expected: audit`);
+      if (kind !== 'audit' && kind !== 'repeat') throw new UsageError(`unknown kernel "${kind ?? ''}"; expected: audit or repeat`);
       const { values, rest, passthrough } = scan(kargs, new Set(['-f', '--python']), new Set());
       const connectionFile = values.get('-f');
-      if (!connectionFile) throw new UsageError('kernel audit needs -f CONNECTION_FILE');
-      return { name: 'kernel-audit', connectionFile, python: values.get('--python'), kernelArgs: [...rest, ...passthrough] };
+      if (!connectionFile) throw new UsageError(`kernel ${kind} needs -f CONNECTION_FILE`);
+      return { name: kind === 'audit' ? 'kernel-audit' : 'kernel-repeat', connectionFile, python: values.get('--python'), kernelArgs: [...rest, ...passthrough] };
     }
     default:
       throw new UsageError(`unknown command "${name}"`);

@@ -6,6 +6,10 @@
  * and is referenced by hash.
  */
 
+import type { CellVerdict } from '../repeat/verdict';
+
+export type { CellVerdict };
+
 export const METADATA_KEY = 'retrace';
 export const SPEC_VERSION = '1.0.0';
 
@@ -54,6 +58,16 @@ export interface RetraceCellMetadata {
   counts: CellCounts;
   /** Where the full detail lives: the session id and the digest of the cell's event record. */
   log: { session: string; seq: number; events_sha256: Digest };
+  /** Written by a repeat: how this cell compared with its audit. */
+  verdict?: CellVerdict;
+}
+
+export interface RepeatSummary {
+  total: number;
+  reproduced: number;
+  changed: number;
+  diverged: number;
+  failed: number;
 }
 
 export interface RetraceNotebookMetadata {
@@ -70,5 +84,14 @@ export interface RetraceNotebookMetadata {
     platform: string;
     machine: string;
     strace?: string;
+  };
+  /** The container a repeat uses (archive relative to the notebook, or absolute). */
+  container?: { archive: string; mode?: 'layered' | 'strict' };
+  /** The last repeat. */
+  repeat?: {
+    session: string;
+    finished_at: string;
+    container?: { archive?: string; sha256?: Digest; mode?: 'layered' | 'strict' };
+    summary: RepeatSummary;
   };
 }

@@ -26,6 +26,9 @@ export { detach, openedPath, readPathOf };
 /** argv of a process that serves tasks rather than doing the cell's own work. */
 const WORKER_ARGV = /multiprocessing|spawn_main|forkserver|resource_tracker|distributed|dask[-_ ]?worker|work_queue_worker|vine_worker|ray::/;
 
+/** Enough missing files to explain a failure, not a whole import search. */
+const MAX_NOT_FOUND = 200;
+
 /** Steps only the cell's own processes contribute: workers' heartbeats reconnect whenever. */
 const FOREGROUND_ONLY = /^(connect|bind):/;
 
@@ -48,6 +51,10 @@ export interface CellProvenance {
   programs: string[];
   /** System files read and programs run (absolute paths, sorted): what packaging needs. */
   software: string[];
+  /** Repeats: files the sandbox took from the host, not the container (sorted). */
+  fallThrough: string[];
+  /** Data files the cell tried to open that did not exist (sorted, capped). */
+  notFound: string[];
   network: string[];
   listed: string[];
   systemFilesRead: number;
@@ -93,6 +100,8 @@ export class CellProvenanceBuilder {
   /** One copy of each distinct step: a file read a thousand times costs one string. */
   private readonly interned = new Map<string, string>();
   private readonly software: SoftwareCollector;
+  private readonly fallThrough = new Set<string>();
+  private readonly notFound = new Set<string>();
   private count = 0;
 
   constructor(
@@ -122,6 +131,10 @@ export class CellProvenanceBuilder {
     }
   }
 
+  noteFallThrough(path: string): void {
+    if (classifyPath(path, this.ctx) !== 'noise') this.fallThrough.add(detach(path));
+  }
+
   /** The lineage step an event contributes, recording its provenance on the way. */
   private describe(e: TraceEvent): string | undefined {
     switch (e.kind) {
@@ -145,6 +158,7 @@ export class CellProvenanceBuilder {
         }
         // A failed attempt to create or write (EEXIST before an overwrite) moves no data.
         if (!e.ok && writes) return undefined;
+        if (!e.ok && e.errno === 'ENOENT' && this.notFound.size < MAX_NOT_FOUND) this.notFound.add(path);
         const mode = e.access === 'read' ? 'r' : e.access === 'write' ? (e.append ? 'a' : 'w') : 'rw';
         return `open:${mode}${e.ok ? '' : '!' + (e.errno ?? 'ERR')}:${displayPath(path, this.ctx)}`;
       }
@@ -218,6 +232,8 @@ export class CellProvenanceBuilder {
       writes: [...this.writes],
       programs: [...this.programs],
       software: this.software.finish().software,
+      fallThrough: [...this.fallThrough].sort(),
+      notFound: [...this.notFound].sort(),
       network: [...this.network].sort(),
       listed: [...this.listed].sort(),
       systemFilesRead: this.systemRead.size,

@@ -25,6 +25,10 @@ export interface CellRecord {
   programs: string[];
   /** System files read and programs run, absolute and as named (symlinks kept), sorted. */
   software: string[];
+  /** Repeats: files taken from the host, not the container. */
+  fallThrough?: string[];
+  /** Data files the cell tried to open that did not exist. */
+  notFound?: string[];
   network: string[];
   systemFilesRead: number;
   systemFilesWritten: number;

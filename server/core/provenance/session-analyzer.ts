@@ -24,6 +24,12 @@ export interface SessionAnalyzerOptions {
   /** Accept only the marks of this kernel agent instance. */
   nonce?: string;
   initialCwd?: string;
+  /**
+   * Where a repeat sandbox shows the host's own root (`/.retrace-host`): a file
+   * reached through it fell through to the host. Such paths are reported per cell
+   * and mapped back to the host path they stand for.
+   */
+  hostMount?: string;
   /** Told about each event of an open cell as it is read (e.g. to hash inputs at once). */
   onCellEvent?: (event: TraceEvent, cell: CellExecution) => void;
 }
@@ -40,7 +46,7 @@ export class SessionAnalyzer {
   constructor(private readonly options: SessionAnalyzerOptions) {
     this.builder = new EventBuilder({ initialCwd: options.initialCwd });
     this.splitter = new CellSplitter({ nonce: options.nonce });
-    this.outside = new SoftwareCollector(options.context);
+    this.outside = new SoftwareCollector(options.context, true);
   }
 
   /** Software used outside cells so far. */
@@ -74,6 +80,7 @@ export class SessionAnalyzer {
   }
 
   private consume(event: TraceEvent, done: AnalyzedCell[]): void {
+    const fellThrough = this.fromHost(event);
     const { segment, marker } = this.splitter.push(event);
     if (this.open && segment !== this.open.segment) this.close(done);
     if (segment.kind !== 'cell') {
@@ -98,7 +105,16 @@ export class SessionAnalyzer {
       return;
     }
     this.open.provenance.add(event);
+    if (fellThrough) this.open.provenance.noteFallThrough(fellThrough);
     this.options.onCellEvent?.(event, segment.cell);
+  }
+
+  /** Map a path reached through the host mount back to the host path; returns it (as the program named it) when so. */
+  private fromHost(event: TraceEvent): string | undefined {
+    const mount = this.options.hostMount;
+    if (!mount || (event.kind !== 'open' && event.kind !== 'listdir') || !event.realPath?.startsWith(mount + '/')) return undefined;
+    event.realPath = event.realPath.slice(mount.length);
+    return event.kind === 'open' && event.ok ? event.path : undefined;
   }
 
   private close(done: AnalyzedCell[]): void {

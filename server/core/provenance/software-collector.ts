@@ -13,7 +13,14 @@ export class SoftwareCollector {
   private readonly programs: string[] = [];
   private readonly seenPrograms = new Set<string>();
 
-  constructor(private readonly ctx: PathContext) {}
+  /**
+   * `anyClass`: keep user-class files too. Outside cells everything read is the
+   * kernel's machinery (an editable install's modules live in a project folder).
+   */
+  constructor(
+    private readonly ctx: PathContext,
+    private readonly anyClass = false
+  ) {}
 
   add(e: TraceEvent): void {
     if (e.kind === 'exec' && e.ok) {
@@ -28,7 +35,8 @@ export class SoftwareCollector {
     const named = namedReadPathOf(e);
     if (named === undefined || this.software.has(named)) return;
     // Judged by where it leads: a link in the notebook's folder to a library is software.
-    if (classifyPath(readPathOf(e)!, this.ctx) === 'system') this.software.add(detach(named));
+    const cls = classifyPath(readPathOf(e)!, this.ctx);
+    if (cls === 'system' || (this.anyClass && cls === 'user')) this.software.add(detach(named));
   }
 
   get size(): number {

@@ -1,0 +1,159 @@
+/**
+ * `retrace repeat NOTEBOOK [--container ARCHIVE] [-o OUTPUT] [--strict]`: run every
+ * code cell under the repeat kernel, in the container, then compare each with its
+ * audit and write the notebook with outputs and verdicts. Prints a table and exits 1
+ * when a cell diverged or failed, so a CI job can gate on it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Session } from '@jupyterlab/services';
+import { codeHash, sourceText } from '../core/lineage/digest';
+import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
+import { parseNotebook, type NotebookCell } from '../core/notebook/parse';
+import type { Output } from '../core/notebook/outputs';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { judgeCell, summarize, type CellVerdict } from '../core/repeat/verdict';
+import { openContainer } from '../container/unpack';
+import { CONTAINER_ENV, locateContainer, MODE_ENV } from '../repeat/locate-container';
+import { executeCode, type ExecuteResult } from '../runner/execute';
+import { startJupyterServer } from '../runner/jupyter-server';
+import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
+import { writeFileAtomic } from '../store/atomic';
+import { readCellRecords, readSessionMeta } from '../store/sessions';
+
+export const REPEAT_KERNEL_NAME = 'retrace-repeat';
+
+export interface RepeatOptions {
+  notebook: string;
+  container?: string;
+  output?: string;
+  strict: boolean;
+  python: string;
+  log?: (line: string) => void;
+}
+
+interface Ran {
+  cell: NotebookCell;
+  reply: 'ok' | 'error' | 'aborted' | 'dead';
+  error?: { ename: string; evalue: string };
+}
+
+export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
+  const log = opts.log ?? (line => process.stdout.write(line + '\n'));
+  const file = resolve(opts.notebook);
+  if (!existsSync(file)) throw new Error(`${opts.notebook}: no such file`);
+  const nb = parseNotebook(readFileSync(file, 'utf8'), opts.notebook);
+  const output = resolve(opts.output ?? file);
+  const archive = opts.container ? resolve(opts.container) : locateContainer({ JPY_SESSION_NAME: file }, dirname(file));
+  if (!existsSync(archive)) throw new Error(`${opts.container ?? archive}: no such file`);
+  const mode = opts.strict ? 'strict' : 'layered';
+
+  // Unpack (or find in the cache) first: a bad archive is reported before any kernel starts.
+  const container = await openContainer(archive);
+  const audited = parseNotebook(readFileSync(container.notebookPath, 'utf8'), `${basename(archive)}:notebook.ipynb`);
+  const auditById = new Map(audited.cells.filter(c => c.id).map(c => [c.id!, c]));
+  const code = nb.cells.filter(c => c.cell_type === 'code');
+
+  const server = await startJupyterServer({
+    python: opts.python,
+    root: dirname(file),
+    env: { ...process.env, [CONTAINER_ENV]: archive, [MODE_ENV]: mode }
+  });
+  const abandon = (signal: NodeJS.Signals) => {
+    log(`retrace repeat: ${signal}, stopping the kernel`);
+    void server.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
+  let session: Session.ISessionConnection | undefined;
+  const ran: Ran[] = [];
+  let kernelId: string;
+  try {
+    session = await server.sessions.startNew({ path: basename(file), name: basename(file), type: 'notebook', kernel: { name: REPEAT_KERNEL_NAME } });
+    const kernel = session.kernel!;
+    kernelId = kernel.id;
+    await kernel.info;
+    const meta = readSessionMeta(kernelId);
+    if (meta && !meta.audited) throw new Error(meta.notAuditedReason ?? 'the repeat sandbox did not start');
+    log(`retrace repeat: ${code.length} code cells of ${opts.notebook} in ${relative(process.cwd(), archive) || archive} (${mode})`);
+    for (const [i, cell] of code.entries()) {
+      const started = Date.now();
+      const watch = new AbortController();
+      let result: ExecuteResult | undefined;
+      try {
+        result = await Promise.race([executeCode(kernel, sourceText(cell.source), { cellId: cell.id }), kernelExit(kernelId, watch.signal)]);
+      } catch {
+        ran.push({ cell, reply: 'dead' });
+      } finally {
+        watch.abort();
+      }
+      if (result) {
+        cell.outputs = result.outputs;
+        cell.execution_count = result.executionCount;
+        ran.push({ cell, reply: result.status, error: result.error });
+      }
+      log(`  [${i + 1}/${code.length}] ${cell.id ?? '(no id)'} ran (${result?.status ?? 'kernel died'}) ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      if (!result) break;
+    }
+    await session.shutdown().catch(() => undefined);
+    session = undefined;
+    await waitForSessionEnd(kernelId);
+  } finally {
+    process.off('SIGINT', abandon);
+    process.off('SIGTERM', abandon);
+    await session?.shutdown().catch(() => undefined);
+    await server.stop();
+  }
+
+  const records = readCellRecords(kernelId);
+  const verdicts: Array<{ cell: NotebookCell; verdict: CellVerdict }> = [];
+  for (const [i, { cell, reply, error }] of ran.entries()) {
+    const record: CellRecord | undefined = records[i];
+    const auditCell = cell.id ? auditById.get(cell.id) : undefined;
+    const auditMeta = auditCell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
+    const verdict = judgeCell(
+      { metadata: auditMeta, record: auditRecord(container.provenanceDir, auditMeta), outputs: (auditCell?.outputs ?? []) as Output[] },
+      { codeHash: await codeHash(cell.source), record, reply, error, outputs: (cell.outputs ?? []) as Output[], mode },
+      base64 => 'sha256:' + createHash('sha256').update(base64).digest('hex')
+    );
+    verdicts.push({ cell, verdict });
+    // Verdicts join the audit's metadata: a cell the audit never saw has none to join.
+    const own = cell.metadata[METADATA_KEY] as RetraceCellMetadata | undefined;
+    if (own) cell.metadata[METADATA_KEY] = { ...own, verdict };
+  }
+  const summary = summarize(verdicts.map(v => v.verdict));
+  const nbMeta = (nb.metadata[METADATA_KEY] ?? {}) as RetraceNotebookMetadata;
+  const archiveShown = relative(dirname(output), archive);
+  if (nbMeta.audit) {
+    nb.metadata[METADATA_KEY] = {
+      ...nbMeta,
+      container: { archive: archiveShown, mode },
+      repeat: { session: kernelId, finished_at: new Date().toISOString(), container: { archive: archiveShown, sha256: container.archiveHash, mode }, summary }
+    };
+  }
+  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n');
+
+  log(formatVerdictTable(verdicts.map(v => ({ id: v.cell.id, verdict: v.verdict }))));
+  const notRun = code.length - ran.length;
+  log(`${summary.reproduced} of ${code.length} cells reproduced` + (notRun ? `; ${notRun} not run (the kernel died)` : '') + `. Wrote ${output}`);
+  return summary.diverged || summary.failed || notRun ? 1 : 0;
+}
+
+function auditRecord(provenanceDir: string, meta: RetraceCellMetadata | undefined): CellRecord | undefined {
+  if (!meta?.log) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(provenanceDir, 'cells', `${meta.log.seq}.json`), 'utf8')) as CellRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatVerdictTable(rows: Array<{ id?: string; verdict: CellVerdict }>): string {
+  const lines = [['CELL', 'ID', 'VERDICT', 'OUTPUTS', 'WHY']];
+  rows.forEach((r, i) =>
+    lines.push([String(i + 1), r.id ?? '-', r.verdict.status, r.verdict.outputs.same ? 'same' : r.verdict.outputs.differences.join('; '), r.verdict.reason])
+  );
+  const widths = lines[0].map((_, c) => Math.max(...lines.map(l => l[c].length)));
+  return lines.map(l => '  ' + l.map((v, c) => (c === l.length - 1 ? v : v.padEnd(widths[c]))).join('  ')).join('\n');
+}

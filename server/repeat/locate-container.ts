@@ -1,0 +1,52 @@
+/**
+ * Which container a repeat kernel runs: RETRACE_CONTAINER when set (what
+ * `retrace repeat --container` sets); otherwise the archive the notebook's
+ * metadata names (`retrace.container.archive`, relative to the notebook); otherwise
+ * `<stem>.retrace.tar.gz` beside it, as `retrace package` writes it. Jupyter tells
+ * a kernel which notebook it serves in JPY_SESSION_NAME.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { METADATA_KEY } from '../core/metadata/types';
+import type { RepeatMode } from './view';
+
+export const CONTAINER_ENV = 'RETRACE_CONTAINER';
+export const MODE_ENV = 'RETRACE_REPEAT_MODE';
+
+export function locateContainer(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env[CONTAINER_ENV]) {
+    const archive = resolve(cwd, env[CONTAINER_ENV]!);
+    if (!existsSync(archive)) throw new Error(`${CONTAINER_ENV} names ${archive}, which does not exist`);
+    return archive;
+  }
+  const notebook = env.JPY_SESSION_NAME;
+  if (!notebook) throw new Error(`no container given: Jupyter did not say which notebook this kernel serves, and ${CONTAINER_ENV} is not set`);
+  const named = containerNamedBy(notebook);
+  const archive = named ?? join(dirname(notebook), basename(notebook).replace(/\.ipynb$/, '') + '.retrace.tar.gz');
+  if (!existsSync(archive)) {
+    throw new Error(
+      named
+        ? `${notebook} names the container ${archive}, which does not exist`
+        : `no container for ${notebook}: package it first (retrace package, or the Package button), or name one in its metadata`
+    );
+  }
+  return archive;
+}
+
+function containerNamedBy(notebook: string): string | undefined {
+  try {
+    const nb = JSON.parse(readFileSync(notebook, 'utf8'));
+    const archive = nb?.metadata?.[METADATA_KEY]?.container?.archive;
+    if (typeof archive !== 'string' || !archive) return undefined;
+    return isAbsolute(archive) ? archive : join(dirname(notebook), archive);
+  } catch {
+    return undefined;
+  }
+}
+
+export function repeatMode(env: NodeJS.ProcessEnv): RepeatMode {
+  const mode = env[MODE_ENV];
+  if (mode === undefined || mode === '' || mode === 'layered') return 'layered';
+  if (mode === 'strict') return 'strict';
+  throw new Error(`${MODE_ENV} must be "layered" or "strict", not ${JSON.stringify(mode)}`);
+}

@@ -1,0 +1,226 @@
+/**
+ * The `retrace-repeat` kernel: the audited interpreter and libraries, from the
+ * notebook's container, run rootless in a bubblewrap sandbox whose `/` is a view of
+ * the container (server/repeat/view.ts), traced by strace exactly as the audit was
+ * so that each cell's lineage can be compared with the audit's. When the sandbox
+ * cannot start (no container, no bubblewrap), the host's ordinary kernel starts
+ * instead and every cell says it is NOT being repeated, and why.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
+import { installSignalRelay } from '../core/capture/signal-policy';
+import type { PathContext } from '../core/provenance/path-rules';
+import { bwrapArgv } from '../core/repeat/sandbox-command';
+import { SessionFollower } from '../capture/session-follower';
+import { endWithParent, signalNumber } from '../capture/audit-launcher';
+import { containersRoot, openContainer, type UnpackedContainer } from '../container/unpack';
+import { retraceHome } from '../store/paths';
+import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
+import { which } from '../system/exec';
+import { probeStrace } from '../system/probe';
+import { findDescendant } from '../system/proc';
+import { prepareBoundFolders } from './host-files';
+import { locateContainer, repeatMode } from './locate-container';
+import { buildView, type RepeatMode, type View } from './view';
+import { hostPathInView } from './view-paths';
+
+/** Where the sandbox shows the host's root: fall-through links point into it. */
+export const HOST_MOUNT = '/.retrace-host';
+export const REPEAT_DISABLED_ENV = 'RETRACE_REPEAT_DISABLED';
+
+export interface RepeatLaunchOptions {
+  connectionFile: string;
+  /** The host's interpreter: only used when the sandbox cannot start. */
+  python: string;
+  kernelArgs: string[];
+}
+
+interface Prepared {
+  archive: string;
+  container: UnpackedContainer;
+  mode: RepeatMode;
+  view: View;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  context: PathContext;
+  notebookDir: string;
+  hostPathOf: (p: string) => string;
+  auditSession?: string;
+  restored: string[];
+  overridden: string[];
+  seccompBpf: boolean;
+}
+
+export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<number> {
+  const id = sessionIdFromConnectionFile(opts.connectionFile);
+  const meta: SessionMeta = {
+    id,
+    kind: 'repeat',
+    startedAt: new Date().toISOString(),
+    audited: false,
+    python: opts.python,
+    argv: [],
+    launcherPid: process.pid,
+    cwd: process.cwd()
+  };
+  const paths = createSession(meta);
+  let prepared: Prepared | undefined;
+  try {
+    prepared = await prepare(opts, paths.log);
+  } catch (e) {
+    meta.notAuditedReason = `retrace could not start the repeat sandbox: ${(e as Error).message}`;
+    process.stderr.write(`retrace: ${meta.notAuditedReason}\n`);
+  }
+  if (prepared) {
+    meta.audited = true;
+    meta.python = prepared.argv[prepared.argv.indexOf('--') + 1] ?? opts.python;
+    meta.cwd = prepared.notebookDir;
+    meta.container = {
+      archive: prepared.archive,
+      hash: prepared.container.archiveHash,
+      mode: prepared.mode,
+      auditSession: prepared.auditSession,
+      restored: prepared.restored,
+      overridden: prepared.overridden
+    };
+    meta.strace = { path: prepared.argv[0], seccompBpf: prepared.seccompBpf };
+  }
+  const argv = prepared?.argv ?? ipykernelArgv(opts);
+  meta.argv = argv;
+  writeSessionMeta(paths, meta);
+
+  const env: NodeJS.ProcessEnv = prepared
+    ? { ...prepared.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir }
+    : { ...process.env, [REPEAT_DISABLED_ENV]: meta.notAuditedReason };
+  const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
+  const follower = prepared
+    ? new SessionFollower({
+        session: id,
+        logPath: paths.log,
+        cellsDir: paths.cells,
+        startupPath: paths.startup,
+        context: prepared.context,
+        initialCwd: process.cwd(),
+        hostMount: HOST_MOUNT,
+        hostPathOf: prepared.hostPathOf
+      })
+    : undefined;
+  follower?.start();
+  // The kernel is the sandbox's python, two levels below strace.
+  const kernelPids = () => {
+    if (child.pid === undefined) return [];
+    if (!prepared) return [child.pid];
+    const kernel = findDescendant(child.pid, a => a.includes('ipykernel_launcher'));
+    return kernel === undefined ? [] : [kernel];
+  };
+  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
+  const stopWatchingParent = endWithParent(kernelPids, child.pid);
+
+  return new Promise<number>(resolve => {
+    child.on('error', err => {
+      process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', async (code, signal) => {
+      removeRelay();
+      stopWatchingParent();
+      await follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
+      await prepared?.view.dispose().catch(() => undefined);
+      meta.endedAt = new Date().toISOString();
+      meta.exitCode = code;
+      meta.exitSignal = signal;
+      meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
+      writeSessionMeta(paths, meta);
+      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
+    });
+  });
+}
+
+async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prepared> {
+  const archive = locateContainer(process.env, process.cwd());
+  const mode = repeatMode(process.env);
+  const bwrap = which('bwrap');
+  if (!bwrap) throw new Error('bubblewrap is not installed (apt-get install bubblewrap)');
+  const strace = await probeStrace();
+  if (!strace.found || !strace.path) throw new Error('strace is not installed (apt-get install strace): a repeat is traced to compare it with the audit');
+  if (!strace.ptracePermitted) throw new Error('this machine does not allow ptrace, so the repeat cannot be traced');
+
+  const container = await openContainer(archive);
+  const { manifest } = container;
+  const auditMeta = readAuditSession(container);
+  const python = auditMeta.python;
+  const notebookDir = manifest.cwd;
+  const hostNotebookDir = process.cwd();
+  const bytecodeCache = join(containersRoot(), '.bytecode', container.archiveHash.slice('sha256:'.length));
+  await fs.mkdir(bytecodeCache, { recursive: true, mode: 0o700 });
+
+  const host = await prepareBoundFolders(manifest, container.rootDir, [
+    { original: notebookDir, host: hostNotebookDir },
+    { original: '/tmp', host: '/tmp' }
+  ]);
+  const view = await buildView({
+    rootDir: container.rootDir,
+    manifest,
+    mode,
+    hostMount: HOST_MOUNT,
+    boundDirs: ['/dev', '/proc', '/sys', '/tmp', notebookDir, bytecodeCache],
+    boundFiles: [opts.connectionFile],
+    parent: join(containersRoot(), '.views')
+  });
+  const command = [python, '-m', 'ipykernel_launcher', '-f', opts.connectionFile, '--ext=jupyterlab_retrace.kernel_agent', ...opts.kernelArgs];
+  const seccompBpf = strace.seccompBpf && process.env.RETRACE_SECCOMP_BPF !== '0';
+  const argv = tracedArgv(
+    { strace: strace.path, logPath, seccompBpf },
+    bwrapArgv({ bwrap, viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir, connectionFile: opts.connectionFile, bytecodeCache, overrides: host.overrides, command })
+  );
+  const home = manifest.environment.HOME || process.env.HOME || homedir();
+  const overrideSource = new Map(host.overrides.map(o => [o.target, o.source]));
+  return {
+    archive,
+    container,
+    mode,
+    view,
+    argv,
+    env: repeatEnvironment(manifest.environment, bytecodeCache),
+    context: {
+      notebookDir,
+      home,
+      softwarePrefixes: softwarePrefixesOf(python),
+      noisePrefixes: [retraceHome(), opts.connectionFile]
+    },
+    notebookDir,
+    hostPathOf: p => overrideSource.get(p) ?? hostPathInView(p, { viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir }),
+    auditSession: auditMeta.id,
+    restored: host.restored,
+    overridden: host.overrides.map(o => o.target),
+    seccompBpf
+  };
+}
+
+function readAuditSession(container: UnpackedContainer): SessionMeta {
+  try {
+    return JSON.parse(readFileSync(join(container.provenanceDir, 'session.json'), 'utf8')) as SessionMeta;
+  } catch {
+    throw new Error(`the container has no provenance/session.json: it was not made by retrace package`);
+  }
+}
+
+/**
+ * The audit's environment (its PATH, PYTHONPATH, locale...), with what belongs to
+ * this kernel: the notebook Jupyter says it serves, and the bytecode cache so that
+ * modules compiled in one repeat are not compiled again in the next.
+ */
+function repeatEnvironment(recorded: Record<string, string>, bytecodeCache: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...recorded };
+  for (const name of Object.keys(env)) if (name.startsWith('RETRACE_') || name.startsWith('JPY_')) delete env[name];
+  for (const name of ['JPY_SESSION_NAME', 'JPY_PARENT_PID', 'TERM']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  env.PYTHONPYCACHEPREFIX = bytecodeCache;
+  return env;
+}
+
+function softwarePrefixesOf(python: string): string[] {
+  return basename(dirname(python)) === 'bin' ? [dirname(dirname(python))].filter(p => p !== '/' && p !== '/usr') : [];
+}
