@@ -40,8 +40,12 @@ const VARIANTS = {
   plain: { kernel: 'python3', env: {} },
   audit: { kernel: 'retrace-audit', env: { RETRACE_SECCOMP_BPF: undefined }, audited: true, seccomp: true },
   'audit-noseccomp': { kernel: 'retrace-audit', env: { RETRACE_SECCOMP_BPF: '0' }, audited: true, seccomp: false },
-  'strace-kernel': { kernel: 'retrace-bench-strace', env: {}, straceKernel: true }
+  'strace-kernel': { kernel: 'retrace-bench-strace', env: {}, straceKernel: true },
+  repeat: { kernel: 'retrace-repeat', env: {}, repeat: true }
 };
+/** Per notebook: the container a `repeat` run uses, made once before the rounds (see prepareContainers). */
+const CONTAINERS = new Map();
+let containerCache;
 const DEFAULT_VARIANTS = ['plain', 'audit', 'audit-noseccomp'];
 
 // ---------------------------------------------------------------- arguments
@@ -109,6 +113,7 @@ async function runOnce(notebook, variantName, opts) {
     else env[k] = v;
   }
   if (variant.straceKernel) env.JUPYTER_PATH = writeStraceKernelspec(root);
+  if (variant.repeat) Object.assign(env, { RETRACE_CONTAINER: CONTAINERS.get(notebook).archive, RETRACE_CONTAINER_CACHE: containerCache });
 
   const argv = [
     join(VENV_BIN, 'jupyter'), 'nbconvert', '--to', 'notebook', '--execute',
@@ -120,6 +125,7 @@ async function runOnce(notebook, variantName, opts) {
     Object.assign(result, await timedRun(argv, { cwd: work, env, timeoutMs: opts.timeout * 1000 }));
     if (result.ok && variant.audited) checkAudited(result, retraceHome, variant);
     if (result.ok && variant.audited) result.details = await sessionDetails(retraceHome, join(work, notebook));
+    if (result.ok && variant.repeat) checkRepeated(result, retraceHome, CONTAINERS.get(notebook).audited);
     if (result.ok && variant.straceKernel) result.details = { trace: await countLines(join(root, 'strace-kernel.log')) };
   } finally {
     if (!opts.keep) rmSync(root, { recursive: true, force: true });
@@ -318,6 +324,42 @@ function checkAudited(result, retraceHome, variant) {
   result.seccompUsed = filtered;
 }
 
+/**
+ * A repeat run must really have run in its container, and its cells should have the
+ * audit's lineage: counted, not required (the bench measures; retrace repeat judges).
+ */
+function checkRepeated(result, retraceHome, audited) {
+  const sessions = safeReaddir(join(retraceHome, 'sessions'));
+  if (sessions.length !== 1) return Object.assign(result, { ok: false, why: `expected one repeat session, found ${sessions.length}` });
+  const dir = join(retraceHome, 'sessions', sessions[0]);
+  const meta = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
+  if (!meta.audited || !meta.container) return Object.assign(result, { ok: false, why: `the repeat sandbox did not start: ${meta.notAuditedReason}` });
+  const auditLineage = new Map(
+    JSON.parse(readFileSync(audited, 'utf8')).cells.filter(c => c.metadata?.retrace).map(c => [c.id, c.metadata.retrace.lineage])
+  );
+  const records = safeReaddir(join(dir, 'cells')).map(f => JSON.parse(readFileSync(join(dir, 'cells', f), 'utf8')));
+  result.reproduced = `${records.filter(r => auditLineage.get(r.cellId) === r.lineage).length}/${auditLineage.size}`;
+}
+
+/** Audit and package each notebook once, in a folder of its own: the containers every repeat run uses. */
+async function prepareContainers(notebooks, opts) {
+  const root = mkdtempSync(join(tmpdir(), 'retrace-bench-containers-'));
+  containerCache = join(root, 'cache');
+  for (const notebook of notebooks) {
+    const work = join(root, basename(notebook, '.ipynb'));
+    cpSync(EXAMPLES, work, { recursive: true, filter: src => !/\/(data|\.ipynb_checkpoints)$/.test(src) });
+    const env = { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, RETRACE_HOME: join(work, '.retrace-home') };
+    for (const step of [['audit', notebook], ['package', notebook]]) {
+      const r = await timedRun([join(VENV_BIN, 'retrace'), ...step], { cwd: work, env: { ...env, TMPDIR: tmpdir() }, timeoutMs: opts.timeout * 1000 });
+      if (!r.ok) die(`retrace ${step.join(' ')} failed while preparing the containers: ${r.why}\n${r.tail}`);
+    }
+    const archive = join(work, `${basename(notebook, '.ipynb')}.retrace.tar.gz`);
+    CONTAINERS.set(notebook, { archive, audited: join(work, notebook), bytes: statSync(archive).size });
+    process.stderr.write(`  container   ${pad(notebook, 26)} ${mb(statSync(archive).size)}\n`);
+  }
+  return root;
+}
+
 async function sessionDetails(retraceHome, notebookFile) {
   const [id] = safeReaddir(join(retraceHome, 'sessions'));
   const dir = join(retraceHome, 'sessions', id);
@@ -365,11 +407,11 @@ const lpad = (s, n) => String(s).padStart(n);
 const mb = bytes => `${(bytes / 1e6).toFixed(1)} MB`;
 const thousands = n => n.toLocaleString('en-US');
 
-/** Ratios are paired: each round's variant run over that round's plain run, then the median. */
-function pairedRatio(runs, variant, key = 'seconds') {
+/** Ratios are paired: each round's variant run over that round's base run (plain), then the median. */
+function pairedRatio(runs, variant, key = 'seconds', base = 'plain') {
   const ratios = [];
   for (const round of new Set(runs.map(r => r.round))) {
-    const plain = runs.find(r => r.round === round && r.variant === 'plain' && r.ok);
+    const plain = runs.find(r => r.round === round && r.variant === base && r.ok);
     const other = runs.find(r => r.round === round && r.variant === variant && r.ok);
     if (plain && other) ratios.push(other[key] / plain[key]);
   }
@@ -403,6 +445,10 @@ function printNotebook(notebook, runs, variants) {
       `    CPU: whole run ${f1(audit.cpu)} s, of which retrace launcher (node) ${f1(audit.launcherCpu)} s, strace ${f1(audit.straceCpu)} s (sampled every 0.25 s)`
     );
   }
+  const reps = mine.filter(r => r.variant === 'repeat' && r.ok);
+  if (reps.length && variants.includes('audit')) {
+    console.log(`    repeat/audit wall x${f2(pairedRatio(mine, 'repeat', 'seconds', 'audit'))}; cells with the audit's lineage: ${reps.map(r => r.reproduced).join(', ')}`);
+  }
   const sk = mine.find(r => r.variant === 'strace-kernel' && r.ok && r.details);
   if (sk) console.log(`    strace-kernel (round ${sk.round}): trace ${thousands(sk.details.trace.lines)} lines, ${mb(sk.details.trace.bytes)}, strace CPU ${f1(sk.straceCpu)} s`);
 }
@@ -429,10 +475,13 @@ async function main() {
     `audit-overhead: ${opts.notebooks.length} notebooks x ${variants.length} variants x ${opts.rounds} rounds, ` +
       `each run bounded by ${opts.timeout} s\n`
   );
+  const prepared = variants.includes('repeat') ? await prepareContainers(opts.notebooks, opts) : undefined;
   if (opts.warmup) {
     // One untimed run per notebook, so no variant pays for a cold page cache or
-    // matplotlib's first-run font cache.
+    // matplotlib's first-run font cache; a repeat's first run unpacks its container
+    // and compiles its modules once, as a user's first repeat does.
     for (const nb of opts.notebooks) report({ ...(await runOnce(nb, 'plain', opts)), label: 'warm-up' });
+    if (prepared) for (const nb of opts.notebooks) report({ ...(await runOnce(nb, 'repeat', opts)), label: 'warm-up' });
   }
   for (let round = 1; round <= opts.rounds; round++) {
     for (const nb of opts.notebooks) {
@@ -458,6 +507,11 @@ async function main() {
       const per = opts.notebooks.map((nb, i) => `${basename(nb, '.ipynb')} ${f2(wall.per[i])}`).join(', ');
       return `${v}/plain wall x${f2(wall.all)} (${per}), CPU x${f2(cpu.all)}`;
     });
+  if (variants.includes('repeat') && variants.includes('audit')) {
+    const per = opts.notebooks.map(nb => pairedRatio(runs.filter(r => r.notebook === nb), 'repeat', 'seconds', 'audit'));
+    parts.push(`repeat/audit wall x${f2(median(per.filter(Number.isFinite)))} (${opts.notebooks.map((nb, i) => `${basename(nb, '.ipynb')} ${f2(per[i])}`).join(', ')})`);
+  }
+  if (prepared && !opts.keep) rmSync(prepared, { recursive: true, force: true });
   console.log(
     `\nsummary: ${parts.join('; ')}; medians over notebooks of paired ratios, ${opts.rounds} rounds, ` +
       `${runs.length} timed runs, ${failures.length} failed`

@@ -44,9 +44,9 @@ export interface OpenOptions {
   onProgress?: OnProgress;
 }
 
-/** Default folder of unpacked containers. */
+/** Default folder of unpacked containers: RETRACE_CONTAINER_CACHE, else `$RETRACE_HOME/containers`. */
 export function containersRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return join(retraceHome(env), 'containers');
+  return env.RETRACE_CONTAINER_CACHE || join(retraceHome(env), 'containers');
 }
 
 const INDEX_FILE = 'index.json';

@@ -102,4 +102,16 @@ describe('SessionAnalyzer', () => {
     expect(a.reads.map(r => r.path)).toEqual([`${ROOT}/helpers.py`]);
     expect(a.lineageEvents).toEqual(b.lineageEvents);
   });
+
+  it('in a repeat sandbox, maps files reached through the host mount back and reports them', () => {
+    const viaHost = CELL.replace(
+      `"${ROOT}/input-for-audit.txt", O_RDONLY|O_CLOEXEC) = 64<${ROOT}/input-for-audit.txt>`,
+      `"/srv/extra.txt", O_RDONLY|O_CLOEXEC) = 64</.retrace-host/srv/extra.txt>`
+    );
+    const analyzer = new SessionAnalyzer({ context: ctx, hostMount: '/.retrace-host' });
+    const [cell] = [...analyzer.push(viaHost), ...analyzer.end()];
+    expect(cell.provenance.fallThrough).toEqual(['/srv/extra.txt']);
+    expect(cell.provenance.reads.map(r => r.path)).toEqual(['/srv/extra.txt']);
+    expect(cell.provenance.lineageEvents.main[0]).toBe('open:r:/srv/extra.txt');
+  });
 });

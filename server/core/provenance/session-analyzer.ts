@@ -112,9 +112,15 @@ export class SessionAnalyzer {
   /** Map a path reached through the host mount back to the host path; returns it (as the program named it) when so. */
   private fromHost(event: TraceEvent): string | undefined {
     const mount = this.options.hostMount;
-    if (!mount || (event.kind !== 'open' && event.kind !== 'listdir') || !event.realPath?.startsWith(mount + '/')) return undefined;
-    event.realPath = event.realPath.slice(mount.length);
-    return event.kind === 'open' && event.ok ? event.path : undefined;
+    if (!mount) return undefined;
+    const strip = (p: string) => (p.startsWith(mount + '/') ? p.slice(mount.length) : undefined);
+    // A program may name the host mount itself (a realpath() it took of a fall-through link).
+    const named = 'path' in event && typeof event.path === 'string' ? strip(event.path) : undefined;
+    if (named !== undefined) (event as { path: string }).path = named;
+    const real = (event.kind === 'open' || event.kind === 'listdir') && event.realPath ? strip(event.realPath) : undefined;
+    if (real !== undefined) (event as { realPath?: string }).realPath = real;
+    if (event.kind !== 'open' || !event.ok || (named === undefined && real === undefined)) return undefined;
+    return event.path;
   }
 
   private close(done: AnalyzedCell[]): void {

@@ -1,0 +1,81 @@
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Manifest, ManifestEntry } from '../core/container/manifest';
+import { prepareBoundFolders } from './host-files';
+import { buildView } from './view';
+import { hostPathInView } from './view-paths';
+
+const HASH = 'sha256:' + 'a'.repeat(64);
+
+/** An unpacked container's root/ with a few entries, and its manifest. */
+function container() {
+  const base = mkdtempSync(join(tmpdir(), 'retrace-view-'));
+  const root = join(base, 'root');
+  mkdirSync(join(root, 'usr/lib'), { recursive: true });
+  writeFileSync(join(root, 'usr/lib/libx.so'), 'lib');
+  mkdirSync(join(root, 'nb/data'), { recursive: true });
+  writeFileSync(join(root, 'nb/data/in.csv'), 'container data');
+  const entries: ManifestEntry[] = [
+    { path: '/lib', kind: 'symlink', target: 'usr/lib', mode: 0o777, role: 'system' },
+    { path: '/nb', kind: 'directory', mode: 0o755, role: 'user' },
+    { path: '/nb/data', kind: 'directory', mode: 0o755, role: 'user' },
+    { path: '/nb/data/in.csv', kind: 'file', hash: HASH, size: 14, mode: 0o644, mtime: 1000, role: 'user' },
+    { path: '/usr', kind: 'directory', mode: 0o755, role: 'system' },
+    { path: '/usr/lib', kind: 'directory', mode: 0o755, role: 'system' },
+    { path: '/usr/lib/libx.so', kind: 'file', hash: HASH, size: 3, mode: 0o644, role: 'system' }
+  ];
+  const manifest = {
+    format: '1', created_at: '', notebook: '/nb/a.ipynb', uname: { sysname: '', release: '', version: '', machine: '' }, cwd: '/nb',
+    environment: {}, environment_removed: [], entries, left_out: [{ path: '/home/ada/.netrc', reason: 'secret', rule: 'login credentials' }], blobs: 1
+  } as Manifest;
+  return { base, root, manifest };
+}
+
+describe('buildView', () => {
+  it('strict: the container only, plus mount points and links to the host for left-out paths', async () => {
+    const { base, root, manifest } = container();
+    const view = await buildView({ rootDir: root, manifest, mode: 'strict', hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: ['/run/k.json'], parent: join(base, 'views') });
+    expect(readFileSync(join(view.dir, 'usr/lib/libx.so'), 'utf8')).toBe('lib');
+    expect(readlinkSync(join(view.dir, 'lib'))).toBe('usr/lib');
+    expect(readlinkSync(join(view.dir, 'home/ada/.netrc'))).toBe('/.retrace-host/home/ada/.netrc');
+    expect(lstatSync(join(view.dir, 'tmp')).isDirectory()).toBe(true);
+    expect(lstatSync(join(view.dir, 'run/k.json')).isFile()).toBe(true);
+    // the notebook folder is bound from the host: nothing of the container's goes there
+    expect(existsSync(join(view.dir, 'nb/data'))).toBe(false);
+    expect(existsSync(join(view.dir, 'etc'))).toBe(false);
+    await view.dispose();
+    expect(existsSync(view.dir)).toBe(false);
+  });
+
+  it('layered: what the container lacks falls through to the host, by links into the host mount', async () => {
+    const { base, root, manifest } = container();
+    const view = await buildView({ rootDir: root, manifest, mode: 'layered', hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: [], parent: join(base, 'views') });
+    expect(readlinkSync(join(view.dir, 'etc'))).toBe('/.retrace-host/etc');
+    expect(readFileSync(join(view.dir, 'usr/lib/libx.so'), 'utf8')).toBe('lib'); // the container's wins
+    expect(readlinkSync(join(view.dir, 'usr/bin'))).toBe('/.retrace-host/usr/bin');
+    expect(existsSync(join(view.dir, '.retrace-host'))).toBe(false);
+    expect(lstatSync(join(view.dir, 'tmp')).isDirectory()).toBe(true); // a mount point, not a link
+    expect(view.fallThroughLinks).toBeGreaterThan(0);
+    expect(hostPathInView('/usr/bin/env', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe('/usr/bin/env');
+    expect(hostPathInView('/usr/lib/libx.so', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(join(view.dir, 'usr/lib/libx.so'));
+    expect(hostPathInView('/nb/data/in.csv', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe('/elsewhere/data/in.csv');
+    await view.dispose();
+  });
+});
+
+describe('prepareBoundFolders', () => {
+  it('puts missing inputs back on the host and mounts the container copy over a different one', async () => {
+    const { base, root, manifest } = container();
+    const host = join(base, 'host-nb');
+    const restored = await prepareBoundFolders(manifest, root, [{ original: '/nb', host }]);
+    expect(restored.restored).toEqual(['/nb/data/in.csv']);
+    expect(readFileSync(join(host, 'data/in.csv'), 'utf8')).toBe('container data');
+    expect(lstatSync(join(host, 'data/in.csv')).mtimeMs).toBe(1000_000);
+
+    writeFileSync(join(host, 'data/in.csv'), 'the host has other data');
+    const again = await prepareBoundFolders(manifest, root, [{ original: '/nb', host }]);
+    expect(again).toEqual({ restored: [], overrides: [{ source: join(root, '/nb/data/in.csv'), target: '/nb/data/in.csv' }] });
+  });
+});
