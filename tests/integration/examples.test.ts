@@ -1,13 +1,18 @@
 /**
  * The three example notebooks audit top to bottom under "Python 3 (audit)", their
  * Dask workers traced as children of the kernel, and auditing twice gives the same
- * lineage for every cell although workers, ports and scratch folders change.
+ * lineage for every cell although workers, ports and scratch folders change. Each
+ * packages into a container with its dependencies reported, and one repeats from its
+ * container with every cell reproduced.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, retrace } from './jupyter-server';
+
+/** Repeating takes a minute per notebook: one is enough here (bench/repeat-overhead repeats them all). */
+const REPEATED = 'image-convolution.ipynb';
 
 const EXAMPLES = readdirSync(join(REPO, 'examples')).filter(f => f.endsWith('.ipynb')).sort();
 
@@ -36,6 +41,22 @@ describe('example notebooks under the audit kernel', () => {
 
       const second = await audit(dir, name, 'second.ipynb');
       expect(second.map((c: any) => c.metadata.retrace.lineage)).toEqual(first.map((c: any) => c.metadata.retrace.lineage));
-    });
+
+      const home = join(dir, '.retrace');
+      const pack = await retrace(['package', 'first.ipynb'], dir, home);
+      expect(pack.status, pack.stderr).toBe(0);
+      expect(pack.stdout).toMatch(/Packed \d+ files/);
+      const deps = JSON.parse((await retrace(['deps', 'first.retrace.tar.gz', '--json'], dir, home)).stdout);
+      const python = deps.total.python.map((p: any) => p.name);
+      expect(python).toEqual(expect.arrayContaining(['numpy', 'dask', 'distributed']));
+      expect(deps.total.programs.length).toBeGreaterThan(0);
+
+      if (name === REPEATED) {
+        const rep = await retrace(['repeat', 'first.ipynb', '-o', 'repeated.ipynb'], dir, home);
+        expect(rep.status, rep.stdout + rep.stderr).toBe(0);
+        const repeated = JSON.parse(readFileSync(join(dir, 'repeated.ipynb'), 'utf8')).cells.filter((c: any) => c.cell_type === 'code');
+        expect(repeated.map((c: any) => c.metadata.retrace.verdict.status)).toEqual(first.map(() => 'reproduced'));
+      }
+    }, 600_000);
   }
 });
