@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
-import { retrace, run, VENV_BIN } from './jupyter-server';
+import { run, VENV_BIN } from './jupyter-server';
 
 const NETRC = 'machine example.org login ada password s3cr3t-c0ntent-of-netrc';
 

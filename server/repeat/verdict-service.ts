@@ -1,0 +1,50 @@
+/**
+ * A cell's verdict for a repeat running in JupyterLab: the frontend knows the cell
+ * (its id, source hash, reply and outputs), the repeat session knows its container,
+ * and the container holds the audit (the audited notebook and its cell records).
+ * The companion puts them together with the same judge `retrace repeat` uses.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { METADATA_KEY, type RetraceCellMetadata } from '../core/metadata/types';
+import type { Output } from '../core/notebook/outputs';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { judgeCell, type CellVerdict } from '../core/repeat/verdict';
+import type { SessionMeta } from '../core/session';
+import { containersRoot } from '../container/unpack';
+
+export interface VerdictRequest {
+  cellId: string;
+  codeHash: string;
+  reply: 'ok' | 'error' | 'aborted' | 'dead';
+  error?: { ename: string; evalue: string };
+  outputs: Output[];
+}
+
+export class VerdictError extends Error {}
+
+/** The unpacked container a repeat session ran in (it is in the cache: the kernel unpacked it). */
+function containerDir(meta: SessionMeta): string {
+  if (meta.kind !== 'repeat' || !meta.container) throw new VerdictError(`session ${meta.id} is not a repeat`);
+  const dir = join(containersRoot(), meta.container.hash.replace(/^sha256:/, ''));
+  if (!existsSync(join(dir, 'notebook.ipynb'))) throw new VerdictError(`the container of session ${meta.id} is no longer in the cache (${dir})`);
+  return dir;
+}
+
+export function judgeExecution(meta: SessionMeta, record: CellRecord | undefined, req: VerdictRequest): CellVerdict {
+  const dir = containerDir(meta);
+  const audited = JSON.parse(readFileSync(join(dir, 'notebook.ipynb'), 'utf8'));
+  const cell = (audited.cells ?? []).find((c: { id?: string }) => c.id === req.cellId);
+  const auditMeta = cell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
+  let auditRecord: CellRecord | undefined;
+  if (auditMeta?.log) {
+    const file = join(dir, 'provenance', 'cells', `${auditMeta.log.seq}.json`);
+    if (existsSync(file)) auditRecord = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
+  }
+  return judgeCell(
+    { metadata: auditMeta, record: auditRecord, outputs: (cell?.outputs ?? []) as Output[] },
+    { codeHash: req.codeHash, record, reply: req.reply, error: req.error, outputs: req.outputs, mode: meta.container!.mode },
+    base64 => 'sha256:' + createHash('sha256').update(base64).digest('hex')
+  );
+}
