@@ -334,11 +334,12 @@ function checkRepeated(result, retraceHome, audited) {
   const dir = join(retraceHome, 'sessions', sessions[0]);
   const meta = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
   if (!meta.audited || !meta.container) return Object.assign(result, { ok: false, why: `the repeat sandbox did not start: ${meta.notAuditedReason}` });
-  const auditLineage = new Map(
-    JSON.parse(readFileSync(audited, 'utf8')).cells.filter(c => c.metadata?.retrace).map(c => [c.id, c.metadata.retrace.lineage])
-  );
-  const records = safeReaddir(join(dir, 'cells')).map(f => JSON.parse(readFileSync(join(dir, 'cells', f), 'utf8')));
-  result.reproduced = `${records.filter(r => auditLineage.get(r.cellId) === r.lineage).length}/${auditLineage.size}`;
+  // nbconvert does not send cell ids: the n-th execution is the n-th code cell.
+  const auditLineage = JSON.parse(readFileSync(audited, 'utf8')).cells.filter(c => c.cell_type === 'code').map(c => c.metadata?.retrace?.lineage);
+  const records = safeReaddir(join(dir, 'cells'))
+    .map(f => JSON.parse(readFileSync(join(dir, 'cells', f), 'utf8')))
+    .sort((a, b) => a.seq - b.seq);
+  result.reproduced = `${records.filter((r, i) => auditLineage[i] === r.lineage).length}/${auditLineage.length}`;
 }
 
 /** Audit and package each notebook once, in a folder of its own: the containers every repeat run uses. */

@@ -44,7 +44,9 @@ const child = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}
 
 export async function buildView(opts: ViewOptions): Promise<View> {
   await fs.mkdir(opts.parent, { recursive: true, mode: 0o700 });
-  const dir = await fs.mkdtemp(join(opts.parent, 'view-'));
+  await removeAbandonedViews(opts.parent);
+  // Named after the launcher's pid: a view whose launcher is gone (killed) is removed by the next one.
+  const dir = await fs.mkdtemp(join(opts.parent, `view-${process.pid}-`));
   const at = (p: string) => join(dir, p);
   const bound = (p: string) => opts.boundDirs.some(b => inside(p, b)) || opts.boundFiles.includes(p);
   const realDirs = new Set<string>(['/']);
@@ -104,6 +106,23 @@ export async function buildView(opts: ViewOptions): Promise<View> {
     }
   }
   return { dir, fromContainer, fallThroughLinks, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+async function removeAbandonedViews(parent: string): Promise<void> {
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    const pid = Number(/^view-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await fs.rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -5,7 +5,7 @@
  * listed and extracted with GNU tar, its dependencies reported; then the venv, the
  * module and the data deleted, and the notebook repeated from the container.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,21 @@ describe('notebook container', () => {
     const nb = JSON.parse(readFileSync(join(w.nbDir, 'repeated.ipynb'), 'utf8'));
     expect(nb.metadata.retrace.repeat.summary).toEqual({ total: 4, reproduced: 4, changed: 0, diverged: 0, failed: 0 });
     expect(validateNotebookMetadata(nb.metadata.retrace)).toEqual({ ok: true });
+  }, 600_000);
+
+  it('runs two repeats of one archive at once without either disturbing the other', async () => {
+    const [a, b] = await Promise.all([
+      rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-a.ipynb']),
+      rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-b.ipynb'])
+    ]);
+    expect(a.status, a.stdout + a.stderr).toBe(0);
+    expect(b.status, b.stdout + b.stderr).toBe(0);
+    for (const f of ['concurrent-a.ipynb', 'concurrent-b.ipynb']) {
+      expect(codeCells(join(w.nbDir, f)).map((c: any) => c.metadata.retrace.verdict.status)).toEqual(['reproduced', 'reproduced', 'reproduced', 'reproduced']);
+    }
+    // each run's view is gone with its kernel
+    const views = join(w.retraceHome, 'containers', '.views');
+    expect(existsSync(views) ? readdirSync(views) : []).toEqual([]);
   }, 600_000);
 
   it('says which cell was edited, and that the cells before it still reproduce', async () => {
