@@ -8,7 +8,7 @@ function report(over: Partial<EnvironmentReport> = {}): EnvironmentReport {
     platform: { os: 'linux', release: '6.1', arch: 'x64' },
     strace: { found: true, path: '/usr/bin/strace', version: '6.1', ptracePermitted: true, seccompBpf: true },
     proot: { found: true, path: '/usr/bin/proot', version: '5.1.0' },
-    bwrap: { found: false },
+    bwrap: { found: true, path: '/usr/bin/bwrap', version: '0.8.0' },
     python: { found: true, path: '/v/bin/python', version: '3.11.7', ipykernel: '7.4.0' },
     ...over
   };
@@ -49,10 +49,15 @@ describe('diagnose', () => {
     expect(d.problems[0].fix).toBe('Install it: /p/python -m pip install ipykernel');
   });
 
-  it('blocks repeating, not auditing, without proot and bwrap', () => {
-    const d = diagnose(report({ proot: { found: false } }));
+  it('blocks repeating, not auditing, without bwrap, and says why proot will not do', () => {
+    const d = diagnose(report({ bwrap: { found: false } }));
     expect(d).toMatchObject({ auditReady: true, repeatReady: false });
-    expect(d.problems[0]).toMatchObject({ component: 'sandbox', affects: 'repeat' });
+    expect(d.problems[0]).toMatchObject({ component: 'sandbox', affects: 'repeat', fix: 'Install it: apt-get install bubblewrap' });
+    expect(d.problems[0].message).toContain('proot is here, but it traces its programs itself');
+  });
+
+  it('blocks repeating without strace: a repeat is traced like an audit', () => {
+    expect(diagnose(report({ strace: { found: false, ptracePermitted: false, seccompBpf: false } })).repeatReady).toBe(false);
   });
 });
 

@@ -119,21 +119,25 @@ export function diagnose(report: EnvironmentReport): Diagnosis {
     });
   }
 
-  if (!proot.found && !bwrap.found) {
+  if (!bwrap.found) {
     problems.push({
       component: 'sandbox',
-      severity: 'warning',
+      severity: 'error',
       affects: 'repeat',
-      message: 'Neither proot nor bwrap was found, so containers cannot be repeated here.',
-      fix: 'Install one: apt-get install proot bubblewrap'
+      message:
+        'bubblewrap (bwrap) was not found: the repeat kernel runs containers in it.' +
+        (proot.found ? ' proot is here, but it traces its programs itself, so strace could not trace a repeat to compare it with its audit.' : ''),
+      fix: 'Install it: apt-get install bubblewrap'
     });
   }
 
   const blocks = (what: Problem['affects']) =>
     problems.some(p => p.severity === 'error' && p.affects === what);
+  // A repeat is traced like an audit: it needs strace as much as the sandbox.
+  const straceBlocks = problems.some(p => p.severity === 'error' && (p.component === 'strace' || p.component === 'ptrace'));
   return {
     auditReady: !blocks('audit'),
-    repeatReady: proot.found || bwrap.found,
+    repeatReady: !blocks('repeat') && !straceBlocks,
     problems
   };
 }
