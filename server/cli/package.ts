@@ -51,6 +51,9 @@ function progressPrinter(): (p: PackProgress) => void {
   };
 }
 
+/** Left-out paths listed per reason; the manifest has them all. */
+const MAX_LISTED = 20;
+
 export function formatPackResult(r: PackResult, cwd = process.cwd()): string {
   const lines = [
     `Packed ${r.files} files (${r.blobs} distinct contents, ${formatBytes(r.contentBytes)}) into ${relative(cwd, r.archive) || r.archive} (${formatBytes(r.archiveBytes)}).`
@@ -58,7 +61,11 @@ export function formatPackResult(r: PackResult, cwd = process.cwd()): string {
   if (r.environmentRemoved.length) lines.push(`Environment variables left out: ${r.environmentRemoved.join(', ')}.`);
   if (r.leftOut.length) {
     lines.push(`Left out ${r.leftOut.length} path${r.leftOut.length === 1 ? '' : 's'} (a repeat takes them from its host):`);
-    for (const l of r.leftOut) lines.push(`  ${l.path}  [${REASONS[l.reason]}] ${l.rule}`);
+    for (const reason of Object.keys(REASONS) as LeftOut['reason'][]) {
+      const these = r.leftOut.filter(l => l.reason === reason);
+      for (const l of these.slice(0, MAX_LISTED)) lines.push(`  ${l.path}  [${REASONS[l.reason]}] ${l.rule}`);
+      if (these.length > MAX_LISTED) lines.push(`  … and ${these.length - MAX_LISTED} more [${REASONS[reason]}]: the archive's manifest.json lists them all`);
+    }
   } else lines.push('Nothing was left out.');
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';

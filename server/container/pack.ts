@@ -28,7 +28,7 @@ export interface PackOptions {
   notebook: string;
   /** Default: beside the notebook, `<stem>.retrace.tar.gz`. */
   output?: string;
-  /** Files larger than this are recorded by path and hash only. Default 1 GiB. */
+  /** Data files larger than this are recorded by path and hash only. Default 1 GiB. */
   maxFileBytes?: number;
   secrets?: SecretSettings;
   sessionsRoot?: string;
@@ -210,7 +210,8 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   }
   if (chain.problem || !chain.resolved) {
     const why = chain.problem?.kind === 'loop' ? 'a symbolic-link loop' : 'gone since the audit';
-    leave('missing', `${why} (${chain.problem?.at ?? w.path})`);
+    const at = chain.problem?.at;
+    leave('missing', at && at !== w.path ? `${why} (${at})` : why);
     return 0;
   }
   const role = (p: string) => (p === chain.resolved ? w.role : classifyStep(p, ctx.notebookDir));
@@ -233,7 +234,8 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
     return 0;
   }
   const st = await fs.stat(last.path);
-  if (st.size > ctx.maxFileBytes) {
+  // The limit is for data: software is what makes the container run.
+  if (w.role === 'user' && st.size > ctx.maxFileBytes) {
     const { hash, size } = await hashOnly(last.path);
     leave('too-large', `${formatBytes(size)}, over the size limit of ${formatBytes(ctx.maxFileBytes)}`, { size, hash });
     return 0;

@@ -224,3 +224,35 @@ describe('notebook container', () => {
     expect(existsSync(join(w.nbDir, 'plain.retrace.tar.gz'))).toBe(false);
   });
 });
+
+describe('awkward files', () => {
+  it('reports files over the size limit (by hash), deleted since the audit, and overwritten after they were read', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'retrace-it-awkward-'));
+    const w = { nbDir: root, retraceHome: join(root, '.retrace-home'), env: {} } as unknown as World;
+    writeFileSync(join(root, 'a.txt'), 'first version\n');
+    writeFileSync(join(root, 'big.bin'), Buffer.alloc(64 * 1024, 7));
+    writeFileSync(join(root, 'gone.txt'), 'soon gone\n');
+    writeFileSync(
+      join(root, 'nb.ipynb'),
+      notebook([
+        // The pause lets the audit hash what was read before the next cell changes it,
+        // as it has time to between cells run by hand (a change within 100 ms is flagged instead).
+        ['read', "import time\na = open('a.txt').read()\nb = open('big.bin', 'rb').read()\ng = open('gone.txt').read()\nprint(len(a), len(b), len(g))\ntime.sleep(1)"],
+        ['overwrite', "import os\nopen('a.txt', 'w').write('second version\\n')\nos.remove('gone.txt')"]
+      ])
+    );
+    const audit = await rr(w, ['audit', 'nb.ipynb']);
+    expect(audit.status, audit.stdout + audit.stderr).toBe(0);
+    const pack = await rr(w, ['package', 'nb.ipynb', '--max-file-size', '16K']);
+    expect(pack.status, pack.stderr).toBe(0);
+    expect(pack.stdout).toMatch(new RegExp(`${join(root, 'a.txt')}\\s+\\[changed since read\\] changed since cell 1 read it`));
+    expect(pack.stdout).toMatch(new RegExp(`${join(root, 'big.bin')}\\s+\\[too large, hash only\\] 64 KiB, over the size limit of 16 KiB`));
+    expect(pack.stdout).toMatch(new RegExp(`${join(root, 'gone.txt')}\\s+\\[missing\\] gone since the audit`));
+    const manifest = JSON.parse((await run('tar', ['-xzOf', join(root, 'nb.retrace.tar.gz'), 'manifest.json'])).stdout);
+    const big = manifest.left_out.find((l: any) => l.path === join(root, 'big.bin'));
+    expect(big).toMatchObject({ reason: 'too-large', size: 65536, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    const members = (await run('tar', ['-tzf', join(root, 'nb.retrace.tar.gz')])).stdout.split('\n');
+    expect(members).not.toContain(`root${join(root, 'a.txt')}`);
+    expect(members).not.toContain(`root${join(root, 'big.bin')}`);
+  }, 600_000);
+});
