@@ -47,6 +47,8 @@ interface Prepared {
   env: NodeJS.ProcessEnv;
   context: PathContext;
   notebookDir: string;
+  /** The audited interpreter, run from the container. */
+  python: string;
   hostPathOf: (p: string) => string;
   auditSession?: string;
   restored: string[];
@@ -76,7 +78,7 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
   }
   if (prepared) {
     meta.audited = true;
-    meta.python = prepared.argv[prepared.argv.indexOf('--') + 1] ?? opts.python;
+    meta.python = prepared.python;
     meta.cwd = prepared.notebookDir;
     meta.container = {
       archive: prepared.archive,
@@ -192,6 +194,7 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
       noisePrefixes: [retraceHome(), opts.connectionFile]
     },
     notebookDir,
+    python,
     hostPathOf: p => overrideSource.get(p) ?? hostPathInView(p, { viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir }),
     auditSession: auditMeta.id,
     restored: host.restored,
