@@ -4,17 +4,16 @@
  * kernel still starts, un-audited, and the kernel agent tells the user why in every
  * cell it runs, so nothing is silently left out of the record.
  */
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import { constants, homedir } from 'node:os';
+import { homedir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import type { PathContext } from '../core/provenance/path-rules';
 import { retraceHome } from '../store/paths';
 import { filterEnvironment } from '../core/container/secrets';
 import { which } from '../system/exec';
 import { SessionFollower } from './session-follower';
+import { superviseKernel } from './kernel-supervisor';
 import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../core/capture/kernel-command';
-import { installSignalRelay } from '../core/capture/signal-policy';
 import { straceProblems } from '../core/environment/report';
 import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
 import { probeStrace } from '../system/probe';
@@ -63,7 +62,6 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   if (problem) env.RETRACE_AUDIT_DISABLED = meta.notAuditedReason;
   else delete env.RETRACE_AUDIT_DISABLED;
 
-  const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
   const follower = problem
     ? undefined
     : new SessionFollower({
@@ -74,55 +72,15 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
         context: kernelPathContext(opts),
         initialCwd: process.cwd()
       });
-  follower?.start();
-  // Under strace the kernel is strace's child; without it, the child itself.
-  const kernelPids = () => (child.pid === undefined ? [] : problem ? [child.pid] : childPids(child.pid));
-  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
-  const stopWatchingParent = endWithParent(kernelPids, child.pid);
-
-  return new Promise<number>(resolve => {
-    child.on('error', err => {
-      process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', async (code, signal) => {
-      removeRelay();
-      stopWatchingParent();
-      // Whatever the kernel did up to its last line is analysed and kept.
-      await follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
-      meta.endedAt = new Date().toISOString();
-      meta.exitCode = code;
-      meta.exitSignal = signal;
-      meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
-      writeSessionMeta(paths, meta);
-      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
-    });
+  return superviseKernel({
+    argv,
+    env,
+    paths,
+    meta,
+    follower,
+    // Under strace the kernel is strace's child; without it, the child itself.
+    kernelPids: pid => (problem ? [pid] : childPids(pid))
   });
-}
-
-/**
- * The plain kernel exits when the process that started it dies (its parent poller
- * sees itself orphaned); under strace its parent is strace, which lives on. So the
- * launcher watches its own parent and, once orphaned, ends the kernel itself.
- */
-export function endWithParent(kernelPids: () => number[], tracerPid: number | undefined): () => void {
-  const parent = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(timer);
-    for (const pid of kernelPids()) trySignal(pid, 'SIGTERM');
-    setTimeout(() => tracerPid !== undefined && trySignal(tracerPid, 'SIGKILL'), 5000).unref();
-  }, 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-function trySignal(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 /** How paths are judged for this kernel: its folder is the notebook's, its interpreter's prefix is software. */
@@ -154,6 +112,3 @@ function safeRealpath(path: string): string | undefined {
   }
 }
 
-export function signalNumber(signal: NodeJS.Signals): number {
-  return constants.signals[signal] ?? 0;
-}

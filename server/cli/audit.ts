@@ -15,7 +15,7 @@ import { METADATA_KEY } from '../core/metadata/types';
 import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import { executeCode, type ExecuteResult } from '../runner/execute';
-import { startJupyterServer } from '../runner/jupyter-server';
+import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { AUDIT_KERNEL_NAME } from '../core/capture/kernel-command';
@@ -39,13 +39,7 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
   const code = nb.cells.filter(c => c.cell_type === 'code');
 
   const server = await startJupyterServer({ python: opts.python, root: dirname(file) });
-  // Interrupted (Ctrl-C, a CI timeout): stop the private server and its kernel too.
-  const abandon = (signal: NodeJS.Signals) => {
-    log(`retrace audit: ${signal}, stopping the kernel`);
-    void server.stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', abandon);
-  process.once('SIGTERM', abandon);
+  const stopListening = stopOnInterrupt(server, line => log(`retrace audit: ${line}`));
   let session: Session.ISessionConnection | undefined;
   const replies = new Map<NotebookCell, Reply>();
   let failed: { index: number; cell: NotebookCell; why: string } | undefined;
@@ -85,8 +79,7 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     await waitForSessionEnd(kernelId);
     await annotate(nb, code, replies, kernelId, pythonVersion);
   } finally {
-    process.off('SIGINT', abandon);
-    process.off('SIGTERM', abandon);
+    stopListening();
     await session?.shutdown().catch(() => undefined);
     await server.stop();
   }

@@ -17,7 +17,7 @@ import { judgeCell, summarize, type CellVerdict } from '../core/repeat/verdict';
 import { openContainer } from '../container/unpack';
 import { CONTAINER_ENV, locateContainer, MODE_ENV } from '../repeat/locate-container';
 import { executeCode, type ExecuteResult } from '../runner/execute';
-import { startJupyterServer } from '../runner/jupyter-server';
+import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
 import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
@@ -60,12 +60,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
     root: dirname(file),
     env: { ...process.env, [CONTAINER_ENV]: archive, [MODE_ENV]: mode }
   });
-  const abandon = (signal: NodeJS.Signals) => {
-    log(`retrace repeat: ${signal}, stopping the kernel`);
-    void server.stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', abandon);
-  process.once('SIGTERM', abandon);
+  const stopListening = stopOnInterrupt(server, line => log(`retrace repeat: ${line}`));
   let session: Session.ISessionConnection | undefined;
   const ran: Ran[] = [];
   let kernelId: string;
@@ -100,8 +95,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
     session = undefined;
     await waitForSessionEnd(kernelId);
   } finally {
-    process.off('SIGINT', abandon);
-    process.off('SIGTERM', abandon);
+    stopListening();
     await session?.shutdown().catch(() => undefined);
     await server.stop();
   }

@@ -6,16 +6,14 @@
  * cannot start (no container, no bubblewrap), the host's ordinary kernel starts
  * instead and every cell says it is NOT being repeated, and why.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
-import { installSignalRelay } from '../core/capture/signal-policy';
 import type { PathContext } from '../core/provenance/path-rules';
 import { bwrapArgv } from '../core/repeat/sandbox-command';
 import { SessionFollower } from '../capture/session-follower';
-import { endWithParent, signalNumber } from '../capture/audit-launcher';
+import { superviseKernel } from '../capture/kernel-supervisor';
 import { containersRoot, openContainer, type UnpackedContainer } from '../container/unpack';
 import { retraceHome } from '../store/paths';
 import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
@@ -97,7 +95,6 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
   const env: NodeJS.ProcessEnv = prepared
     ? { ...prepared.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir }
     : { ...process.env, [REPEAT_DISABLED_ENV]: meta.notAuditedReason };
-  const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
   const follower = prepared
     ? new SessionFollower({
         session: id,
@@ -110,34 +107,19 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
         hostPathOf: prepared.hostPathOf
       })
     : undefined;
-  follower?.start();
-  // The kernel is the sandbox's python, two levels below strace.
-  const kernelPids = () => {
-    if (child.pid === undefined) return [];
-    if (!prepared) return [child.pid];
-    const kernel = findDescendant(child.pid, a => a.includes('ipykernel_launcher'));
-    return kernel === undefined ? [] : [kernel];
-  };
-  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
-  const stopWatchingParent = endWithParent(kernelPids, child.pid);
-
-  return new Promise<number>(resolve => {
-    child.on('error', err => {
-      process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', async (code, signal) => {
-      removeRelay();
-      stopWatchingParent();
-      await follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
-      await prepared?.view.dispose().catch(() => undefined);
-      meta.endedAt = new Date().toISOString();
-      meta.exitCode = code;
-      meta.exitSignal = signal;
-      meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
-      writeSessionMeta(paths, meta);
-      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
-    });
+  return superviseKernel({
+    argv,
+    env,
+    paths,
+    meta,
+    follower,
+    // The kernel is the sandbox's python, below strace and bwrap.
+    kernelPids: pid => {
+      if (!prepared) return [pid];
+      const kernel = findDescendant(pid, a => a.includes('ipykernel_launcher'));
+      return kernel === undefined ? [] : [kernel];
+    },
+    cleanUp: async () => prepared?.view.dispose()
   });
 }
 

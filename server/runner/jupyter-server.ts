@@ -113,3 +113,20 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
     }
   };
 }
+
+/**
+ * Interrupted (Ctrl-C, a CI timeout): stop the private server and its kernel too,
+ * then exit. Returns the function that stops listening once the command is done.
+ */
+export function stopOnInterrupt(server: JupyterServer, say: (line: string) => void): () => void {
+  const abandon = (signal: NodeJS.Signals) => {
+    say(`${signal}, stopping the kernel`);
+    void server.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
+  return () => {
+    process.off('SIGINT', abandon);
+    process.off('SIGTERM', abandon);
+  };
+}

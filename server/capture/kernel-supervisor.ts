@@ -1,0 +1,77 @@
+/**
+ * What both kernel launchers (audit and repeat) do once their command is chosen:
+ * start it, follow its trace, relay the signals Jupyter sends to the kernel, end it
+ * when the launcher is orphaned, and, when it exits, analyse the rest of the trace
+ * and record how the session ended.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { installSignalRelay } from '../core/capture/signal-policy';
+import { writeSessionMeta, type SessionMeta, type SessionPaths } from '../store/sessions';
+import type { SessionFollower } from './session-follower';
+
+export interface SuperviseOptions {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  paths: SessionPaths;
+  meta: SessionMeta;
+  follower?: SessionFollower;
+  /** The kernel's process(es) to signal, given the started command's pid. */
+  kernelPids(childPid: number): number[];
+  /** Run after the trace is analysed, before the session is marked ended. */
+  cleanUp?(): Promise<void>;
+}
+
+/** Start the kernel and resolve with the exit code the launcher should exit with. */
+export function superviseKernel(o: SuperviseOptions): Promise<number> {
+  const child = spawn(o.argv[0], o.argv.slice(1), { stdio: 'inherit', env: o.env });
+  o.follower?.start();
+  const kernelPids = () => (child.pid === undefined ? [] : o.kernelPids(child.pid));
+  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
+  const stopWatchingParent = endWithParent(kernelPids, child.pid);
+
+  return new Promise<number>(resolve => {
+    child.on('error', err => {
+      process.stderr.write(`retrace: could not start the kernel: ${err.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', async (code, signal) => {
+      removeRelay();
+      stopWatchingParent();
+      // Whatever the kernel did up to its last line is analysed and kept.
+      await o.follower?.stop().catch(e => process.stderr.write(`retrace: analysing the trace failed: ${e}\n`));
+      await o.cleanUp?.().catch(() => undefined);
+      o.meta.endedAt = new Date().toISOString();
+      o.meta.exitCode = code;
+      o.meta.exitSignal = signal;
+      o.meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
+      writeSessionMeta(o.paths, o.meta);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
+    });
+  });
+}
+
+/**
+ * The plain kernel exits when the process that started it dies (its parent poller
+ * sees itself orphaned); under strace its parent is strace, which lives on. So the
+ * launcher watches its own parent and, once orphaned, ends the kernel itself.
+ */
+function endWithParent(kernelPids: () => number[], tracerPid: number | undefined): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    for (const pid of kernelPids()) trySignal(pid, 'SIGTERM');
+    setTimeout(() => tracerPid !== undefined && trySignal(tracerPid, 'SIGKILL'), 5000).unref();
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function trySignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
