@@ -1,7 +1,16 @@
 /** A typed client of the companion, reached through the Jupyter server's proxy. */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type { CellRecord, EnvironmentResponse, Health, SessionMeta } from './types';
+import type {
+  CellRecord,
+  DependencyReport,
+  EnvironmentResponse,
+  Health,
+  JobStatus,
+  PackageRequest,
+  PackageStarted,
+  SessionMeta
+} from './types';
 
 /** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
 export const COMPANION_PATH = 'retrace-companion';
@@ -50,11 +59,30 @@ export class RetraceClient {
     }
   }
 
-  private async get<T>(path: string): Promise<T> {
+  /** What an audit session's run used; `notebook` is the notebook's contents path, to name it in the report. */
+  dependencies(sessionId: string, notebook?: string): Promise<DependencyReport> {
+    const query = notebook ? `?${new URLSearchParams({ notebook })}` : '';
+    return this.get(`sessions/${encodeURIComponent(sessionId)}/deps${query}`);
+  }
+
+  /** Start packaging a notebook into its container; follow it with `job`. */
+  startPackage(request: PackageRequest): Promise<PackageStarted> {
+    return this.request('package', { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  job(id: string): Promise<JobStatus> {
+    return this.get(`jobs/${encodeURIComponent(id)}`);
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return this.request(path, { method: 'GET' });
+  }
+
+  private async request<T>(path: string, init: RequestInit): Promise<T> {
     const url = URLExt.join(this.settings.baseUrl, COMPANION_PATH, 'api', path);
     let response: Response;
     try {
-      response = await ServerConnection.makeRequest(url, { method: 'GET' }, this.settings);
+      response = await ServerConnection.makeRequest(url, init, this.settings);
     } catch (e) {
       throw new CompanionError(`The retrace companion could not be reached: ${String(e)}`, 0);
     }

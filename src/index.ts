@@ -3,6 +3,8 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { auditNoticePlugin } from './plugins/audit-notice';
 import { auditRecorderPlugin } from './plugins/audit-recorder';
 import { cellBadgesPlugin } from './plugins/cell-badges';
+import { dependencyPanelPlugin } from './plugins/dependency-panel';
+import { packageButtonPlugin } from './plugins/package-button';
 import { provenancePanelPlugin } from './plugins/provenance-panel';
 import { servicePlugin } from './plugins/service';
 
@@ -13,7 +15,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   provenancePanelPlugin,
   auditNoticePlugin,
   auditRecorderPlugin,
-  cellBadgesPlugin
+  cellBadgesPlugin,
+  dependencyPanelPlugin,
+  packageButtonPlugin
 ];
 
 export default plugins;

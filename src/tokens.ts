@@ -1,6 +1,7 @@
 /** Tokens other plugins (ours and third parties') use to reach retrace's shared service. */
 import { Token } from '@lumino/coreutils';
 import type { RetraceClient } from './api';
+import type { AuditRecorder } from './model/audit-recorder';
 import type { EnvironmentModel } from './model/environment';
 
 export interface IRetraceService {
@@ -8,6 +9,8 @@ export interface IRetraceService {
   readonly client: RetraceClient;
   /** The environment report, shared by every view that shows it. */
   readonly environment: EnvironmentModel;
+  /** Writes each audited cell's metadata; its `recorded` signal says when a cell's is in. */
+  readonly recorder: AuditRecorder;
 }
 
 export const IRetraceService = new Token<IRetraceService>(
@@ -19,6 +22,8 @@ export const IRetraceService = new Token<IRetraceService>(
 export namespace CommandIDs {
   export const showProvenance = 'retrace:show-provenance';
   export const refreshEnvironment = 'retrace:refresh-environment';
+  export const showDependencies = 'retrace:show-dependencies';
+  export const packageNotebook = 'retrace:package-notebook';
 }
 
 /** The kernelspec names of retrace's kernels. */

@@ -24,3 +24,21 @@ export interface EnvironmentResponse {
 export type { SessionMeta } from '../server/core/session';
 
 export type { CellRecord } from '../server/core/provenance/cell-record';
+
+export type {
+  DependencyReport,
+  Section as DependencySection,
+  CellSection as CellDependencySection,
+  PythonEntry,
+  SystemEntry,
+  ProgramEntry,
+  DataEntry
+} from '../server/core/deps/report';
+
+export type {
+  PackageRequest,
+  PackageProgress,
+  PackageSummary,
+  PackageStarted,
+  JobStatus
+} from '../server/core/container/package-job';

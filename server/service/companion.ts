@@ -1,17 +1,41 @@
 /** Run the companion on a unix socket until told to stop. */
 import { createServer } from 'node:http';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { packNotebook } from '../container/pack';
+import type { PackageSummary } from '../core/container/package-job';
 import type { CellRecord } from '../core/provenance/cell-record';
+import { buildDependencyReport } from '../deps/build';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
+import { sessionUsage } from '../store/usage';
 import { probeEnvironment } from '../system/probe';
+import { dependencyReports } from './dependencies';
+import { SERVER_ROOT_ENV } from './package-request';
 import { createHandler } from './routes';
 
 export function runCompanion(socket: string): Promise<number> {
   const records = new Map<string, CellRecord>();
+  const cellRecords = (id: string) => readCellRecords(id, undefined, records);
   const handler = createHandler({
     probe: () => probeEnvironment(),
     session: id => readSessionMeta(id),
-    cellRecords: id => readCellRecords(id, undefined, records)
+    cellRecords,
+    dependencies: dependencyReports({
+      session: id => readSessionMeta(id),
+      cellRecords,
+      usage: (meta, recs) => sessionUsage(meta, recs),
+      build: (usage, notebook) => buildDependencyReport(usage, { notebook })
+    }),
+    pack: async (options, onProgress): Promise<PackageSummary> =>
+      packNotebook({
+        notebook: options.notebook,
+        output: options.output,
+        maxFileBytes: options.maxFileBytes,
+        secrets: { extraDenied: options.deny, allowed: options.allow },
+        dependencyReport: usage => buildDependencyReport(usage, { notebook: options.notebook }),
+        onProgress
+      }),
+    // jupyterlab_retrace/proxy.py sets it from the Jupyter server's root_dir.
+    serverRoot: process.env[SERVER_ROOT_ENV] || undefined
   });
   const server = createServer((req, res) => void handler(req, res));
   if (existsSync(socket)) rmSync(socket);

@@ -26,7 +26,7 @@ async function serve(deps: RouteDeps) {
   const handler = createHandler(deps);
   server = createServer((req, res) => void handler(req, res));
   await new Promise<void>(r => server!.listen(socket, r));
-  return (path: string, method = 'GET') =>
+  return (path: string, method = 'GET', payload?: string) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
       const req = request({ socketPath: socket, path, method }, res => {
         let text = '';
@@ -34,7 +34,7 @@ async function serve(deps: RouteDeps) {
         res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
       });
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
 }
 
@@ -110,5 +110,118 @@ describe('companion routes', () => {
     const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/api/health', 'POST')).status).toBe(405);
     expect((await get('/api/nothing')).status).toBe(404);
+  });
+});
+
+describe('dependency and packaging routes', () => {
+  const base = { probe: async () => REPORT, session: () => undefined, cellRecords: () => [] } satisfies RouteDeps;
+  const summary = (archive: string) => ({ archive, archiveBytes: 10, files: 2, blobs: 2, contentBytes: 20, leftOut: [], environmentRemoved: [], warnings: [] });
+  const until = async (get: (p: string) => Promise<{ status: number; body: any }>, path: string, state: string) => {
+    for (let i = 0; i < 200; i++) {
+      const r = await get(path);
+      if (r.body.state === state) return r;
+      await new Promise(r => setTimeout(r, 5));
+    }
+    throw new Error(`${path} never reached ${state}`);
+  };
+
+  it('serves a session dependency report, naming the notebook by its path under the root', async () => {
+    const asked: Array<[string, string | undefined]> = [];
+    const get = await serve({
+      ...base,
+      serverRoot: '/srv/nb',
+      dependencies: async (id, notebook) => (asked.push([id, notebook]), id === 'k1' ? ({ session: id, total: {}, cells: [] } as any) : undefined)
+    });
+    expect(await get('/api/sessions/k1/deps?notebook=work%2Fa.ipynb')).toMatchObject({ status: 200, body: { session: 'k1' } });
+    expect(asked[0]).toEqual(['k1', '/srv/nb/work/a.ipynb']);
+    expect((await get('/api/sessions/k2/deps')).status).toBe(404);
+    expect(asked[1]).toEqual(['k2', undefined]);
+    expect((await get('/api/sessions/../deps')).status).toBe(404);
+  });
+
+  it('answers 501 when the companion was built without a feature, and the errors routes throw with their status', async () => {
+    const get = await serve(base);
+    expect((await get('/api/sessions/k1/deps')).status).toBe(501);
+    expect((await get('/api/package', 'POST', '{"notebook":"/a.ipynb"}')).status).toBe(501);
+  });
+
+  it('starts a packaging job and reports its progress and result', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    const seen: any[] = [];
+    const get = await serve({
+      ...base,
+      serverRoot: '/srv/nb',
+      pack: async (options, onProgress) => {
+        seen.push(options);
+        onProgress({ phase: 'copying', done: 1, total: 4 });
+        await gate;
+        return summary(options.output!);
+      }
+    });
+    const started = await get('/api/package', 'POST', JSON.stringify({ notebook: 'work/a.ipynb', maxFileBytes: 1000, deny: ['*.key', ' '], allow: ['~/.netrc'] }));
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ job: expect.any(String), archivePath: 'work/a.retrace.tar.gz' });
+    expect(seen[0]).toEqual({ notebook: '/srv/nb/work/a.ipynb', output: '/srv/nb/work/a.retrace.tar.gz', maxFileBytes: 1000, deny: ['*.key'], allow: ['~/.netrc'] });
+
+    const running = await until(get, `/api/jobs/${started.body.job}`, 'running');
+    expect(running.body.progress).toEqual({ phase: 'copying', done: 1, total: 4 });
+    // The same archive again while the first runs: the same job, not a second writer.
+    const again = await get('/api/package', 'POST', JSON.stringify({ notebook: '/srv/nb/work/a.ipynb' }));
+    expect(again).toEqual({ status: 200, body: { job: started.body.job, archivePath: 'work/a.retrace.tar.gz' } });
+    expect(seen).toHaveLength(1);
+
+    release();
+    const done = await until(get, `/api/jobs/${started.body.job}`, 'done');
+    expect(done.body.result).toMatchObject({ archive: '/srv/nb/work/a.retrace.tar.gz', files: 2 });
+    expect(done.body.finishedAt).toEqual(expect.any(String));
+    expect((await get('/api/jobs/not-a-job')).status).toBe(404);
+  });
+
+  it('says why a notebook cannot be packaged', async () => {
+    const { NotebookError } = await import('../core/notebook/parse');
+    const get = await serve({
+      ...base,
+      pack: async options => {
+        if (options.notebook.endsWith('new.ipynb')) throw new NotebookError(`${options.notebook} was never audited: it has no retrace audit metadata.`);
+        throw new Error('EACCES: permission denied');
+      }
+    });
+    const never = await get('/api/package', 'POST', JSON.stringify({ notebook: '/w/new.ipynb' }));
+    expect(never.status).toBe(202);
+    expect((await until(get, `/api/jobs/${never.body.job}`, 'failed')).body.error).toBe('/w/new.ipynb was never audited: it has no retrace audit metadata.');
+    // Under the server's root, the notebook is named by its path in the file browser.
+    const relative = await get('/api/package', 'POST', JSON.stringify({ notebook: 'w/new.ipynb' }));
+    expect(relative.status).toBe(400); // no root known to this companion
+    const denied = await get('/api/package', 'POST', JSON.stringify({ notebook: '/w/other.ipynb' }));
+    expect((await until(get, `/api/jobs/${denied.body.job}`, 'failed')).body.error).toBe('packaging failed: EACCES: permission denied');
+  });
+
+  it('refuses bad package requests with 400 or 413 and a reason', async () => {
+    const get = await serve({ ...base, pack: async o => summary(o.output!) });
+    const post = (body: string) => get('/api/package', 'POST', body);
+    expect(await post('not json')).toMatchObject({ status: 400, body: { error: expect.stringContaining('not JSON') } });
+    expect(await post('')).toMatchObject({ status: 400, body: { error: expect.stringContaining('empty') } });
+    expect(await post('{}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"notebook"') } });
+    expect(await post('{"notebook":"a.ipynb"}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('RETRACE_SERVER_ROOT') } });
+    expect(await post('{"notebook":"/a.ipynb","maxFileBytes":-1}')).toMatchObject({ status: 400 });
+    expect(await post('{"notebook":"/a.ipynb","deny":"*.key"}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('list of strings') } });
+    expect(await post(JSON.stringify({ notebook: '/a.ipynb', deny: ['x'.repeat(70_000)] }))).toMatchObject({ status: 413 });
+    expect((await get('/api/jobs/x', 'POST', '{}')).status).toBe(405);
+  });
+
+  it('keeps a relative notebook inside the server root, and names it by that path in errors', async () => {
+    const { NotebookError } = await import('../core/notebook/parse');
+    const get = await serve({
+      ...base,
+      serverRoot: '/srv/nb',
+      pack: async o => {
+        throw new NotebookError(`${o.notebook} was never audited: run it, or run: retrace audit ${o.notebook}`);
+      }
+    });
+    const r = await get('/api/package', 'POST', JSON.stringify({ notebook: '../../etc/x.ipynb' }));
+    expect(r).toMatchObject({ status: 400, body: { error: expect.stringContaining('outside') } });
+    const job = await get('/api/package', 'POST', JSON.stringify({ notebook: 'w/new.ipynb' }));
+    expect((await until(get, `/api/jobs/${job.body.job}`, 'failed')).body.error).toBe('w/new.ipynb was never audited: run it, or run: retrace audit w/new.ipynb');
   });
 });

@@ -4,10 +4,17 @@
  * everything here is JSON for the frontend; nothing here checks tokens itself.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultArchivePath } from '../container/pack';
+import type { PackageProgress, PackageStarted, PackageSummary } from '../core/container/package-job';
+import type { DependencyReport } from '../core/deps/report';
 import { diagnose, type EnvironmentReport } from '../core/environment/report';
+import { NotebookError } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import type { CellRecord } from '../core/provenance/cell-record';
 import type { SessionMeta } from '../store/sessions';
+import { HttpError, readJsonBody } from './http';
+import { JobRegistry, type JobOptions } from './jobs';
+import { contentsPath, parsePackageRequest, resolveServerPath, type PackageJobOptions } from './package-request';
 
 /** The longest a request may wait for a cell's record. */
 const MAX_WAIT_MS = 60_000;
@@ -19,6 +26,17 @@ export interface RouteDeps {
   session(id: string): SessionMeta | undefined;
   /** The cell records the session's launcher has written so far. */
   cellRecords(id: string): CellRecord[];
+  /**
+   * The dependency report of an audit session (`notebook` names the notebook in it);
+   * undefined when there is no such session. Throw an HttpError to answer otherwise.
+   */
+  dependencies?(id: string, notebook: string | undefined): Promise<DependencyReport | undefined>;
+  /** Build a notebook's container: the long job behind POST /api/package. */
+  pack?(options: PackageJobOptions, onProgress: (progress: PackageProgress) => void): Promise<PackageSummary>;
+  /** The Jupyter server's root: contents paths from the frontend are relative to it. */
+  serverRoot?: string;
+  /** How finished packaging jobs are kept. */
+  jobs?: JobOptions;
   /** How often to look again while a request waits for a record, in ms. */
   pollMs?: number;
   /** How long an environment report stays fresh, in ms. */
@@ -26,7 +44,13 @@ export interface RouteDeps {
   now?: () => number;
 }
 
-type Handler = (url: URL, match: RegExpMatchArray) => Promise<[number, unknown]>;
+type Handler = (url: URL, match: RegExpMatchArray, req: IncomingMessage) => Promise<[number, unknown]>;
+
+/** A packaging failure in words for the user: a notebook problem as it is, anything else as a failure. */
+function describePackError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof NotebookError ? message : `packaging failed: ${message}`;
+}
 
 export function createHandler(deps: RouteDeps) {
   const ttl = deps.reportTtlMs ?? 30_000;
@@ -42,6 +66,9 @@ export function createHandler(deps: RouteDeps) {
     }
     return cached.report;
   };
+
+  const jobs = new JobRegistry<PackageSummary, PackageProgress>({ ...deps.jobs, describeError: describePackError });
+  const unavailable = (what: string) => new HttpError(501, `${what} is not available in this companion`);
 
   const routes: Array<[RegExp, Handler]> = [
     [/^\/api\/health$/, async () => [200, { name: 'retrace', version: RETRACE_VERSION, status: 'ok' }]],
@@ -75,10 +102,61 @@ export function createHandler(deps: RouteDeps) {
       }
     ],
     [
+      // What the session's run used: software and data, per cell and in total.
+      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/deps$/,
+      async (url, m) => {
+        if (!deps.dependencies) throw unavailable('the dependency report');
+        if (/^\.+$/.test(m[1])) return [404, { error: `no audit session ${m[1]}` }];
+        const notebook = url.searchParams.get('notebook') ?? undefined;
+        let named = notebook;
+        try {
+          if (notebook) named = resolveServerPath(notebook, deps.serverRoot, 'notebook');
+        } catch {
+          // only names the notebook in the report: keep it as given
+        }
+        const report = await deps.dependencies(m[1], named);
+        return report ? [200, report] : [404, { error: `no audit session ${m[1]}` }];
+      }
+    ],
+    [
+      /^\/api\/jobs\/([A-Za-z0-9-]+)$/,
+      async (_url, m) => {
+        const status = jobs.get(m[1]);
+        return status ? [200, status] : [404, { error: `no job ${m[1]} (finished jobs are kept for a while only)` }];
+      }
+    ],
+    [
       /^\/api\/sessions\/([A-Za-z0-9._-]+)$/,
       async (_url, m) => {
         const meta = deps.session(m[1]);
         return meta ? [200, meta] : [404, { error: `no audit session for kernel ${m[1]}` }];
+      }
+    ]
+  ];
+
+  const posts: Array<[RegExp, Handler]> = [
+    [
+      // Start packaging a notebook; GET /api/jobs/<id> follows it.
+      /^\/api\/package$/,
+      async (_url, _m, req) => {
+        if (!deps.pack) throw unavailable('packaging');
+        const options = parsePackageRequest(await readJsonBody(req), deps.serverRoot);
+        options.output ??= defaultArchivePath(options.notebook);
+        const pack = deps.pack;
+        // Errors name the notebook as the user knows it: by its path in the file browser.
+        const shown = contentsPath(options.notebook, deps.serverRoot);
+        const run = async (onProgress: (p: PackageProgress) => void) => {
+          try {
+            return await pack(options, onProgress);
+          } catch (e) {
+            if (shown && e instanceof NotebookError) throw new NotebookError(e.message.split(options.notebook).join(shown));
+            throw e;
+          }
+        };
+        // One job per archive: a second request while it runs follows the first.
+        const { id, existing } = jobs.start(options.output, run);
+        const answer: PackageStarted = { job: id, archivePath: contentsPath(options.output, deps.serverRoot) };
+        return [existing ? 200 : 202, answer];
       }
     ]
   ];
@@ -89,17 +167,22 @@ export function createHandler(deps: RouteDeps) {
     const path = url.pathname.replace(/^\/retrace-companion(?=\/)/, '');
     let status = 404;
     let body: unknown = { error: `no route for ${req.method} ${path}` };
-    if (req.method === 'GET') {
-      for (const [pattern, handler] of routes) {
+    const table = req.method === 'GET' ? routes : req.method === 'POST' ? posts : undefined;
+    if (table) {
+      for (const [pattern, handler] of table) {
         const m = path.match(pattern);
         if (!m) continue;
         try {
-          [status, body] = await handler(url, m);
+          [status, body] = await handler(url, m, req);
         } catch (e) {
-          status = 500;
+          status = e instanceof HttpError ? e.status : 500;
           body = { error: e instanceof Error ? e.message : String(e) };
         }
         break;
+      }
+      if (table === posts && status === 404 && routes.some(([pattern]) => pattern.test(path))) {
+        status = 405;
+        body = { error: `method ${req.method} not allowed` };
       }
     } else {
       status = 405;

@@ -2,7 +2,6 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
-import { AuditRecorder } from '../model/audit-recorder';
 import { IRetraceService } from '../tokens';
 
 export const auditRecorderPlugin: JupyterFrontEndPlugin<void> = {
@@ -11,7 +10,8 @@ export const auditRecorderPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IRetraceService, INotebookTracker],
   activate: (_app: JupyterFrontEnd, service: IRetraceService, tracker: INotebookTracker) => {
-    const recorder = new AuditRecorder(service.client);
+    // The recorder lives in the shared service, so other views can follow what it records.
+    const recorder = service.recorder;
     NotebookActions.executionScheduled.connect((_, { cell }) => recorder.noteScheduled(cell));
     NotebookActions.executed.connect((_, { notebook, cell, success }) => {
       const panel = tracker.find(p => p.content === notebook);

@@ -1,6 +1,7 @@
 /** The one shared service every other retrace plugin builds on. */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { RetraceClient } from '../api';
+import { AuditRecorder } from '../model/audit-recorder';
 import { EnvironmentModel } from '../model/environment';
 import { IRetraceService } from '../tokens';
 
@@ -12,6 +13,7 @@ export const servicePlugin: JupyterFrontEndPlugin<IRetraceService> = {
   activate: (app: JupyterFrontEnd): IRetraceService => {
     const client = new RetraceClient(app.serviceManager.serverSettings);
     const environment = new EnvironmentModel(client);
-    return { client, environment };
+    const recorder = new AuditRecorder(client);
+    return { client, environment, recorder };
   }
 };

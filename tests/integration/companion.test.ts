@@ -34,6 +34,24 @@ describe('the companion service', () => {
     expect([302, 403]).toContain(wrong.status);
   });
 
+  it('resolves a notebook path relative to the Jupyter root it was started with', async () => {
+    // A notebook in the server's root, never audited: the job fails naming it by its contents path.
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(server.root, 'plain.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }));
+    const headers = { Authorization: `token ${server.token}`, 'Content-Type': 'application/json' };
+    const start = await fetch(companion('package'), { method: 'POST', headers, body: JSON.stringify({ notebook: 'plain.ipynb' }) });
+    expect(start.status).toBe(202);
+    const { job, archivePath } = await start.json();
+    expect(archivePath).toBe('plain.retrace.tar.gz');
+    let status: any;
+    for (let i = 0; i < 100 && status?.state !== 'failed'; i++) {
+      if (i) await new Promise(r => setTimeout(r, 100));
+      status = await (await fetch(companion(`jobs/${job}`), { headers })).json();
+    }
+    expect(status).toMatchObject({ state: 'failed', error: expect.stringMatching(/^plain\.ipynb was never audited/) });
+  });
+
   it('reports this machine as ready to audit', async () => {
     const r = await fetch(companion('environment'), { headers: { Authorization: `token ${server.token}` } });
     expect(r.status).toBe(200);

@@ -7,7 +7,9 @@ export const PLUGIN_IDS = [
   'jupyterlab-retrace:provenance-panel',
   'jupyterlab-retrace:audit-notice',
   'jupyterlab-retrace:audit-recorder',
-  'jupyterlab-retrace:cell-badges'
+  'jupyterlab-retrace:cell-badges',
+  'jupyterlab-retrace:dependency-panel',
+  'jupyterlab-retrace:package-button'
 ];
 export const PANEL_ID = 'jp-retrace-provenance';
 export const AUDIT_KERNEL_NAME = 'retrace-audit';

@@ -50,3 +50,32 @@ test('screenshot: badges on audited cells and a cell provenance', async ({ page 
   await expect(page.getByRole('dialog')).toContainText('Data files read');
   await page.screenshot({ path: path.join(IMAGES, 'cell-provenance.png') });
 });
+
+test('screenshot: the Dependencies panel next to an audited example notebook', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto();
+  await page.filebrowser.open('climate-trends.ipynb');
+  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
+  await page.notebook.run();
+  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
+  const count = await badges.count();
+  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+
+  await page.getByRole('tab', { name: 'Dependencies' }).click();
+  const panel = page.locator('#jp-retrace-dependencies');
+  await page.sidebar.setWidth(440, 'right');
+  await expect(panel.getByRole('status')).toHaveText(/^All cells: /, { timeout: 30_000 });
+  // The cell that fans the per-region trend fits out to the workers: what it alone used.
+  const reader = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell', { hasText: 'client.submit(region_trend' }).first();
+  await reader.scrollIntoViewIfNeeded();
+  await reader.locator('.jp-InputPrompt').click();
+  await panel.getByRole('button', { name: 'This cell' }).click();
+  await expect(panel.getByRole('status')).toHaveText(/^This cell, as it last ran/);
+  await expect(panel.locator('section[data-table="read"] tr.jp-retrace-deps-row').first()).toBeVisible();
+  await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
+
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, 'dependency-panel.png');
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+});

@@ -12,7 +12,7 @@ export interface PackageRequest {
   notebook: string;
   /** The archive; default `<stem>.retrace.tar.gz` beside the notebook. Absolute or relative to the root. */
   output?: string;
-  /** Files larger than this many bytes are recorded by path and hash only. */
+  /** Data files larger than this many bytes are recorded by path and hash only. */
   maxFileBytes?: number;
   /** Extra secret globs to leave out (as `retrace package --deny`). */
   deny?: string[];

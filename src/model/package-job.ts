@@ -1,0 +1,85 @@
+/**
+ * One packaging run as the frontend follows it: start the job on the companion,
+ * poll it until it is done or failed (bounded), and report progress on the way.
+ */
+import type { RetraceClient } from '../api';
+import type { PackageProgress, PackageRequest, PackageSummary } from '../types';
+
+/** The settings of the package-button plugin (schema/settings/package-button.json). */
+export interface PackageSettings {
+  maxFileBytes: number | null;
+  extraDenied: string[];
+  allowed: string[];
+}
+
+export interface PackageOutcome {
+  summary: PackageSummary;
+  /** The archive's contents path, for the file browser; null when outside the server root. */
+  archivePath: string | null;
+}
+
+export interface RunOptions {
+  onProgress?: (progress: PackageProgress) => void;
+  /** Between two looks at the job. Default 500 ms. */
+  pollMs?: number;
+  /** Give up following the job after this long. Default one hour. */
+  timeoutMs?: number;
+}
+
+export class PackageError extends Error {}
+
+/** The request for a notebook at a contents path, with the user's settings. */
+export function packageRequest(notebookPath: string, settings: PackageSettings): PackageRequest {
+  const request: PackageRequest = { notebook: notebookPath, deny: settings.extraDenied, allow: settings.allowed };
+  if (settings.maxFileBytes) request.maxFileBytes = settings.maxFileBytes;
+  return request;
+}
+
+/** Between 0 and 1: collecting is quick, copying is most of the work, archiving the rest. */
+export function progressFraction(p: PackageProgress | null): number {
+  if (!p) return 0;
+  const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  switch (p.phase) {
+    case 'collecting':
+      return 0.05 * within;
+    case 'copying':
+      return 0.05 + 0.7 * within;
+    case 'archiving':
+      return 0.75 + 0.24 * within;
+    case 'done':
+      return 1;
+  }
+}
+
+export function describeProgress(p: PackageProgress | null): string {
+  if (!p) return 'starting';
+  switch (p.phase) {
+    case 'collecting':
+      return 'collecting what the audit used';
+    case 'copying':
+      return `copying files ${p.done}/${p.total}`;
+    case 'archiving':
+      return 'writing the archive';
+    case 'done':
+      return 'done';
+  }
+}
+
+export async function runPackageJob(client: RetraceClient, request: PackageRequest, options: RunOptions = {}): Promise<PackageOutcome> {
+  const pollMs = options.pollMs ?? 500;
+  const deadline = Date.now() + (options.timeoutMs ?? 60 * 60_000);
+  const started = await client.startPackage(request);
+  let last = '';
+  for (;;) {
+    const status = await client.job(started.job);
+    const key = JSON.stringify(status.progress);
+    if (status.progress && key !== last) {
+      last = key;
+      options.onProgress?.(status.progress);
+    }
+    if (status.state === 'done' && status.result) return { summary: status.result, archivePath: started.archivePath };
+    if (status.state === 'failed') throw new PackageError(status.error ?? 'packaging failed');
+    if (Date.now() > deadline) throw new PackageError('packaging is taking too long; the companion is still working on it');
+    await new Promise(resolve => setTimeout(resolve, pollMs));
+  }
+}
