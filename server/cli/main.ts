@@ -47,7 +47,19 @@ async function execute(cmd: Command): Promise<number> {
   }
 }
 
+/**
+ * @jupyterlab/services, which the headless commands use to drive kernels, logs its
+ * connection chatter ("Starting WebSocket: …") with console.log. retrace writes its
+ * own output explicitly, so that chatter goes to stderr only when RETRACE_DEBUG is set.
+ */
+function quietLibraryLogging(): void {
+  const toStderr = (...args: unknown[]) => process.stderr.write(args.map(String).join(' ') + '\n');
+  const quiet = () => undefined;
+  console.log = console.info = console.debug = process.env.RETRACE_DEBUG ? toStderr : quiet;
+}
+
 async function main(): Promise<void> {
+  quietLibraryLogging();
   let cmd: Command;
   try {
     cmd = parseArgs(process.argv.slice(2));
