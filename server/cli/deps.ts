@@ -3,6 +3,7 @@
  * audit (built from the session store and this machine's package metadata), or the
  * one a container carries in its `deps.json`.
  */
+import { InputError } from '../core/errors';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tar from 'tar';
@@ -22,7 +23,7 @@ export const DEPS_MEMBER = 'deps.json';
 export const isArchivePath = (path: string): boolean => /\.(tar\.gz|tgz|tar)$/i.test(path);
 
 /** Thrown for input the user has to fix; the CLI prints it and exits 2. */
-export class DepsInputError extends Error {}
+export class DepsInputError extends InputError {}
 
 /**
  * One member's content, or undefined when the archive has no such member. Stops

@@ -1,6 +1,6 @@
 /** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
 import { parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
-import { NotebookError } from '../core/notebook/parse';
+import { InputError } from '../core/errors';
 import { diagnose, formatReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     finished = true;
   } catch (e) {
     // Bad input (a broken notebook, a missing file) is the user's to fix: say so plainly.
-    if (e instanceof NotebookError || (e instanceof Error && /: no such file/.test(e.message))) {
+    if (e instanceof InputError || (e instanceof Error && /: no such file/.test(e.message))) {
       process.stderr.write(`retrace: ${e.message}\n`);
       process.exit(2);
     }

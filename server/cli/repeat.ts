@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
+import { InputError } from '../core/errors';
 import { codeHash, sourceText } from '../core/lineage/digest';
 import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
 import { parseNotebook, type NotebookCell } from '../core/notebook/parse';
@@ -70,7 +71,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
     kernelId = kernel.id;
     await kernel.info;
     const meta = readSessionMeta(kernelId);
-    if (meta && !meta.audited) throw new Error(meta.notAuditedReason ?? 'the repeat sandbox did not start');
+    if (meta && !meta.audited) throw new InputError(meta.notAuditedReason ?? 'the repeat sandbox did not start');
     log(`retrace repeat: ${code.length} code cells of ${opts.notebook} in ${relative(process.cwd(), archive) || archive} (${mode})`);
     for (const [i, cell] of code.entries()) {
       const started = Date.now();

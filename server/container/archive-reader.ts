@@ -4,6 +4,7 @@
  * (not gzip, truncated, bad checksums, unsupported member types) into a
  * ContainerError that names the archive and, when known, the member being read.
  */
+import { InputError } from '../core/errors';
 import { createReadStream, promises as fs } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
 
 /** A container archive is unusable: the message names the archive and, when known, the member. */
-export class ContainerError extends Error {
+export class ContainerError extends InputError {
   readonly archive: string;
   readonly member?: string;
 

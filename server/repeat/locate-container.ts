@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { InputError } from '../core/errors';
 import { METADATA_KEY } from '../core/metadata/types';
 import type { RepeatMode } from './view';
 
@@ -16,15 +17,15 @@ export const MODE_ENV = 'RETRACE_REPEAT_MODE';
 export function locateContainer(env: NodeJS.ProcessEnv, cwd: string): string {
   if (env[CONTAINER_ENV]) {
     const archive = resolve(cwd, env[CONTAINER_ENV]!);
-    if (!existsSync(archive)) throw new Error(`${CONTAINER_ENV} names ${archive}, which does not exist`);
+    if (!existsSync(archive)) throw new InputError(`${CONTAINER_ENV} names ${archive}, which does not exist`);
     return archive;
   }
   const notebook = env.JPY_SESSION_NAME;
-  if (!notebook) throw new Error(`no container given: Jupyter did not say which notebook this kernel serves, and ${CONTAINER_ENV} is not set`);
+  if (!notebook) throw new InputError(`no container given: Jupyter did not say which notebook this kernel serves, and ${CONTAINER_ENV} is not set`);
   const named = containerNamedBy(notebook);
   const archive = named ?? join(dirname(notebook), basename(notebook).replace(/\.ipynb$/, '') + '.retrace.tar.gz');
   if (!existsSync(archive)) {
-    throw new Error(
+    throw new InputError(
       named
         ? `${notebook} names the container ${archive}, which does not exist`
         : `no container for ${notebook}: package it first (retrace package, or the Package button), or name one in its metadata`
@@ -48,5 +49,5 @@ export function repeatMode(env: NodeJS.ProcessEnv): RepeatMode {
   const mode = env[MODE_ENV];
   if (mode === undefined || mode === '' || mode === 'layered') return 'layered';
   if (mode === 'strict') return 'strict';
-  throw new Error(`${MODE_ENV} must be "layered" or "strict", not ${JSON.stringify(mode)}`);
+  throw new InputError(`${MODE_ENV} must be "layered" or "strict", not ${JSON.stringify(mode)}`);
 }

@@ -216,6 +216,26 @@ describe('notebook container', () => {
     }
   }, 600_000);
 
+  it('refuses a tampered container, naming the member, before any kernel starts', async () => {
+    const work = join(w.root, 'tampered');
+    mkdirSync(work);
+    expect((await run('tar', ['-xzf', archive, '-C', work])).status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(work, 'manifest.json'), 'utf8'));
+    const entry = manifest.entries.find((e: any) => e.path === join(w.nbDir, 'helpers.py'));
+    const blob = `blobs/sha256/${entry.hash.slice(7, 9)}/${entry.hash.slice(9)}`;
+    rmSync(join(work, blob));
+    writeFileSync(join(work, blob), 'def scale(x):\n    return 11 * x\n');
+    rmSync(join(work, 'root'), { recursive: true });
+    // GNU tar, members in the format's order
+    const tampered = join(w.nbDir, 'tampered.tar.gz');
+    expect((await run('tar', ['-czf', tampered, '-C', work, 'manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs'])).status).toBe(0);
+    const rep = await rr(w, ['repeat', 'nb.ipynb', '--container', 'tampered.tar.gz', '-o', 'never.ipynb']);
+    expect(rep.status).toBe(2);
+    expect(rep.stderr).toContain(blob);
+    expect(rep.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    expect(existsSync(join(w.nbDir, 'never.ipynb'))).toBe(false);
+  }, 600_000);
+
   it('refuses to package a notebook that was never audited', async () => {
     writeFileSync(join(w.nbDir, 'plain.ipynb'), notebook([['a', 'print(1)']]));
     const pack = await rr(w, ['package', 'plain.ipynb']);

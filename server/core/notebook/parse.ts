@@ -1,4 +1,5 @@
 /** Read a notebook file's text with errors that name the file and the problem. */
+import { InputError } from '../errors';
 
 export interface NotebookCell {
   id?: string;
@@ -16,7 +17,7 @@ export interface Notebook {
   cells: NotebookCell[];
 }
 
-export class NotebookError extends Error {}
+export class NotebookError extends InputError {}
 
 export function parseNotebook(text: string, file: string): Notebook {
   let nb: any;
