@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { installSignalRelay } from '../core/capture/signal-policy';
+import { installSignalRelay, ISOLATED_LAUNCHER_SIGNALS, LAUNCHER_SIGNALS } from '../core/capture/signal-policy';
 import { writeSessionMeta, type SessionMeta, type SessionPaths } from '../store/sessions';
 import type { SessionFollower } from './session-follower';
 
@@ -20,14 +20,20 @@ export interface SuperviseOptions {
   kernelPids(childPid: number): number[];
   /** Run after the trace is analysed, before the session is marked ended. */
   cleanUp?(): Promise<void>;
+  /**
+   * Start the command in a process group of its own and pass every signal on,
+   * SIGINT included (see ISOLATED_LAUNCHER_SIGNALS).
+   */
+  isolate?: boolean;
 }
 
 /** Start the kernel and resolve with the exit code the launcher should exit with. */
 export function superviseKernel(o: SuperviseOptions): Promise<number> {
-  const child = spawn(o.argv[0], o.argv.slice(1), { stdio: 'inherit', env: o.env });
+  const child = spawn(o.argv[0], o.argv.slice(1), { stdio: 'inherit', env: o.env, detached: o.isolate });
   o.follower?.start();
   const kernelPids = () => (child.pid === undefined ? [] : o.kernelPids(child.pid));
-  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s));
+  const policy = o.isolate ? ISOLATED_LAUNCHER_SIGNALS : LAUNCHER_SIGNALS;
+  const removeRelay = installSignalRelay(process, kernelPids, (pid, s) => process.kill(pid, s), policy);
   const stopWatchingParent = endWithParent(kernelPids, child.pid);
 
   return new Promise<number>(resolve => {

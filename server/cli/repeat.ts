@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
+import { REPEAT_KERNEL_NAME } from '../core/capture/kernel-command';
 import { InputError } from '../core/errors';
 import { codeHash, sourceText } from '../core/lineage/digest';
 import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
@@ -23,7 +24,7 @@ import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 
-export const REPEAT_KERNEL_NAME = 'retrace-repeat';
+export { REPEAT_KERNEL_NAME };
 
 export interface RepeatOptions {
   notebook: string;

@@ -34,20 +34,31 @@ export function locateContainer(env: NodeJS.ProcessEnv, cwd: string): string {
   return archive;
 }
 
-function containerNamedBy(notebook: string): string | undefined {
+/** The notebook's `metadata.retrace.container`, if it has one. */
+function containerBlock(notebook: string): { archive?: unknown; mode?: unknown } | undefined {
   try {
-    const nb = JSON.parse(readFileSync(notebook, 'utf8'));
-    const archive = nb?.metadata?.[METADATA_KEY]?.container?.archive;
-    if (typeof archive !== 'string' || !archive) return undefined;
-    return isAbsolute(archive) ? archive : join(dirname(notebook), archive);
+    const block = JSON.parse(readFileSync(notebook, 'utf8'))?.metadata?.[METADATA_KEY]?.container;
+    return block && typeof block === 'object' ? block : undefined;
   } catch {
     return undefined;
   }
 }
 
+function containerNamedBy(notebook: string): string | undefined {
+  const archive = containerBlock(notebook)?.archive;
+  if (typeof archive !== 'string' || !archive) return undefined;
+  return isAbsolute(archive) ? archive : join(dirname(notebook), archive);
+}
+
+/**
+ * RETRACE_REPEAT_MODE when set; otherwise the mode the notebook's metadata names
+ * (`retrace.container.mode`: the Reproduce button writes it from its setting);
+ * otherwise layered.
+ */
 export function repeatMode(env: NodeJS.ProcessEnv): RepeatMode {
   const mode = env[MODE_ENV];
-  if (mode === undefined || mode === '' || mode === 'layered') return 'layered';
+  if (mode === undefined || mode === '') return env.JPY_SESSION_NAME && containerBlock(env.JPY_SESSION_NAME)?.mode === 'strict' ? 'strict' : 'layered';
+  if (mode === 'layered') return 'layered';
   if (mode === 'strict') return 'strict';
   throw new InputError(`${MODE_ENV} must be "layered" or "strict", not ${JSON.stringify(mode)}`);
 }

@@ -116,10 +116,13 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
     // The kernel is the sandbox's python, below strace and bwrap.
     kernelPids: pid => {
       if (!prepared) return [pid];
-      const kernel = findDescendant(pid, a => a.includes('ipykernel_launcher'));
+      // bwrap's own argv names ipykernel_launcher too: match the python running it.
+      const kernel = findDescendant(pid, a => a[1] === '-m' && a[2] === 'ipykernel_launcher');
       return kernel === undefined ? [] : [kernel];
     },
-    cleanUp: async () => prepared?.view.dispose()
+    cleanUp: async () => prepared?.view.dispose(),
+    // A group-wide SIGINT would kill bubblewrap, and the kernel with it.
+    isolate: prepared !== undefined
   });
 }
 

@@ -5,10 +5,12 @@ import { packNotebook } from '../container/pack';
 import type { PackageSummary } from '../core/container/package-job';
 import type { CellRecord } from '../core/provenance/cell-record';
 import { buildDependencyReport } from '../deps/build';
+import { judgeExecution, VerdictError } from '../repeat/verdict-service';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { sessionUsage } from '../store/usage';
 import { probeEnvironment } from '../system/probe';
 import { dependencyReports } from './dependencies';
+import { HttpError } from './http';
 import { SERVER_ROOT_ENV } from './package-request';
 import { createHandler } from './routes';
 
@@ -25,6 +27,14 @@ export function runCompanion(socket: string): Promise<number> {
       usage: (meta, recs) => sessionUsage(meta, recs),
       build: (usage, notebook) => buildDependencyReport(usage, { notebook })
     }),
+    judge: (meta, record, request) => {
+      try {
+        return judgeExecution(meta, record, request);
+      } catch (e) {
+        // Not a repeat, or its container left the cache: a conflict, not a fault.
+        throw e instanceof VerdictError ? new HttpError(409, e.message) : e;
+      }
+    },
     pack: async (options, onProgress): Promise<PackageSummary> =>
       packNotebook({
         notebook: options.notebook,

@@ -225,3 +225,70 @@ describe('dependency and packaging routes', () => {
     expect((await until(get, `/api/jobs/${job.body.job}`, 'failed')).body.error).toBe('w/new.ipynb was never audited: run it, or run: retrace audit w/new.ipynb');
   });
 });
+
+describe('the verdict route', () => {
+  const HASH = 'sha256:' + 'c'.repeat(64);
+  const body = (over: object = {}) =>
+    JSON.stringify({ cell_id: 'a', execution_count: 2, code_hash: HASH, reply: 'ok', outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }], ...over });
+  const repeat = { id: 'r1', kind: 'repeat', audited: true, container: { archive: '/w/a.retrace.tar.gz', hash: 'sha256:x', mode: 'layered' } } as SessionMeta;
+  const sessions: Record<string, SessionMeta> = {
+    r1: repeat,
+    a1: { ...repeat, id: 'a1', kind: 'audit' } as SessionMeta,
+    r2: { ...repeat, id: 'r2', audited: false, notAuditedReason: 'retrace could not start the repeat sandbox: bubblewrap is not installed' } as SessionMeta
+  };
+  const verdict = { status: 'reproduced', reason: 'same code, same lineage', outputs: { same: true, differences: [] }, fall_through: [] };
+
+  it('waits for the repeat record of the execution and judges it', async () => {
+    const records: any[] = [{ seq: 1, cellId: 'a', executionCount: 1 }];
+    const judged: any[] = [];
+    const post = await serve({
+      probe: async () => REPORT,
+      session: id => sessions[id],
+      cellRecords: () => records,
+      pollMs: 5,
+      judge: (meta, record, request) => (judged.push({ meta: meta.id, seq: record.seq, request }), verdict as any)
+    });
+    setTimeout(() => records.push({ seq: 2, cellId: 'a', executionCount: 2 }), 30);
+    const r = await post('/api/sessions/r1/verdict?wait_ms=2000', 'POST', body({ reply: 'error', error: { ename: 'E', evalue: 'v' } }));
+    expect(r).toEqual({ status: 200, body: verdict });
+    expect(judged).toEqual([
+      {
+        meta: 'r1',
+        seq: 2,
+        request: { cellId: 'a', codeHash: HASH, reply: 'error', error: { ename: 'E', evalue: 'v' }, outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }] }
+      }
+    ]);
+    // No record in time: 404, saying which execution.
+    const none = await post('/api/sessions/r1/verdict?wait_ms=20', 'POST', body({ execution_count: 9 }));
+    expect(none).toMatchObject({ status: 404, body: { error: expect.stringContaining('execution 9') } });
+  });
+
+  it('refuses what cannot be judged: no session, not a repeat, a sandbox that did not start, a bad body', async () => {
+    let judged = 0;
+    const post = await serve({ probe: async () => REPORT, session: id => sessions[id], cellRecords: () => [], judge: () => (judged++, verdict as any) });
+    expect((await post('/api/sessions/nope/verdict', 'POST', body())).status).toBe(404);
+    expect((await post('/api/sessions/../verdict', 'POST', body())).status).toBe(404);
+    expect(await post('/api/sessions/a1/verdict', 'POST', body())).toMatchObject({ status: 409, body: { error: expect.stringContaining('not a repeat kernel') } });
+    expect(await post('/api/sessions/r2/verdict', 'POST', body())).toEqual({
+      status: 409,
+      body: { error: 'retrace could not start the repeat sandbox: bubblewrap is not installed' }
+    });
+    expect(await post('/api/sessions/r1/verdict', 'POST', body({ code_hash: 'x' }))).toMatchObject({ status: 400, body: { error: expect.stringContaining('"code_hash"') } });
+    expect((await post('/api/sessions/r1/verdict', 'POST', 'not json')).status).toBe(400);
+    expect(judged).toBe(0);
+  });
+
+  it('takes outputs larger than a settings body, and answers 501 without a judge', async () => {
+    const image = { output_type: 'display_data', data: { 'image/png': 'A'.repeat(200_000) }, metadata: {} };
+    const post = await serve({
+      probe: async () => REPORT,
+      session: id => sessions[id],
+      cellRecords: () => [{ seq: 2, cellId: 'a', executionCount: 2 } as any],
+      judge: (_m, _r, request) => ({ ...verdict, reason: `${request.outputs.length} output` }) as any
+    });
+    expect(await post('/api/sessions/r1/verdict', 'POST', body({ outputs: [image] }))).toMatchObject({ status: 200, body: { reason: '1 output' } });
+    server?.close();
+    const bare = await serve({ probe: async () => REPORT, session: id => sessions[id], cellRecords: () => [] });
+    expect((await bare('/api/sessions/r1/verdict', 'POST', body())).status).toBe(501);
+  });
+});

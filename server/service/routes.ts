@@ -11,6 +11,9 @@ import { diagnose, type EnvironmentReport } from '../core/environment/report';
 import { NotebookError } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import type { CellRecord } from '../core/provenance/cell-record';
+import type { CellVerdict } from '../core/repeat/verdict';
+import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../core/repeat/verdict-request';
+import type { VerdictRequest } from '../repeat/verdict-service';
 import type { SessionMeta } from '../store/sessions';
 import { HttpError, readJsonBody } from './http';
 import { JobRegistry, type JobOptions } from './jobs';
@@ -18,6 +21,10 @@ import { contentsPath, parsePackageRequest, resolveServerPath, type PackageJobOp
 
 /** The longest a request may wait for a cell's record. */
 const MAX_WAIT_MS = 60_000;
+/** How long a verdict request waits for the repeat's record when it does not say. */
+const DEFAULT_VERDICT_WAIT_MS = 15_000;
+/** A verdict request carries the cell's outputs, images included: more than a settings body. */
+const MAX_VERDICT_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface RouteDeps {
   /** Probe the machine (slow-ish: spawns a few programs). */
@@ -31,6 +38,11 @@ export interface RouteDeps {
    * undefined when there is no such session. Throw an HttpError to answer otherwise.
    */
   dependencies?(id: string, notebook: string | undefined): Promise<DependencyReport | undefined>;
+  /**
+   * Judge a repeat's cell execution against its audit (server/repeat/verdict-service.ts
+   * `judgeExecution`). Throw an HttpError to answer otherwise.
+   */
+  judge?(meta: SessionMeta, record: CellRecord, request: VerdictRequest): CellVerdict;
   /** Build a notebook's container: the long job behind POST /api/package. */
   pack?(options: PackageJobOptions, onProgress: (progress: PackageProgress) => void): Promise<PackageSummary>;
   /** The Jupyter server's root: contents paths from the frontend are relative to it. */
@@ -67,6 +79,22 @@ export function createHandler(deps: RouteDeps) {
     return cached.report;
   };
 
+  /** The session's record of one cell execution, looking again (bounded) while the launcher writes it. */
+  const waitForRecord = async (id: string, cellId: string | null, count: number, waitMs: number): Promise<CellRecord | undefined> => {
+    const find = () =>
+      deps
+        .cellRecords(id)
+        .filter(r => (cellId === null || r.cellId === cellId) && (Number.isNaN(count) || r.executionCount === count))
+        .pop();
+    const deadline = now() + Math.min(waitMs, MAX_WAIT_MS);
+    let record = find();
+    while (!record && now() < deadline) {
+      await new Promise(r => setTimeout(r, deps.pollMs ?? 100));
+      record = find();
+    }
+    return record;
+  };
+
   const jobs = new JobRegistry<PackageSummary, PackageProgress>({ ...deps.jobs, describeError: describePackError });
   const unavailable = (what: string) => new HttpError(501, `${what} is not available in this companion`);
 
@@ -86,18 +114,7 @@ export function createHandler(deps: RouteDeps) {
       async (url, m) => {
         const cellId = url.searchParams.get('cell_id');
         const count = Number(url.searchParams.get('execution_count') ?? NaN);
-        const wait = Math.min(Number(url.searchParams.get('wait_ms') ?? 0) || 0, MAX_WAIT_MS);
-        const find = () =>
-          deps
-            .cellRecords(m[1])
-            .filter(r => (cellId === null || r.cellId === cellId) && (Number.isNaN(count) || r.executionCount === count))
-            .pop();
-        const deadline = now() + wait;
-        let record = find();
-        while (!record && now() < deadline) {
-          await new Promise(r => setTimeout(r, deps.pollMs ?? 100));
-          record = find();
-        }
+        const record = await waitForRecord(m[1], cellId, count, Number(url.searchParams.get('wait_ms') ?? 0) || 0);
         return record ? [200, record] : [404, { error: `no record yet of cell ${cellId ?? '(any)'} execution ${url.searchParams.get('execution_count') ?? '(any)'}` }];
       }
     ],
@@ -157,6 +174,34 @@ export function createHandler(deps: RouteDeps) {
         const { id, existing } = jobs.start(options.output, run);
         const answer: PackageStarted = { job: id, archivePath: contentsPath(options.output, deps.serverRoot) };
         return [existing ? 200 : 202, answer];
+      }
+    ],
+    [
+      // The verdict of one cell execution of a repeat: the frontend says what it knows
+      // (cell, source hash, reply, outputs); this waits (bounded) for the repeat's
+      // record of the execution and judges it against the audit in the container.
+      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/verdict$/,
+      async (url, m, req) => {
+        if (!deps.judge) throw unavailable('judging repeats');
+        let body: VerdictRequestBody;
+        try {
+          body = parseVerdictRequestBody(await readJsonBody(req, MAX_VERDICT_BODY_BYTES));
+        } catch (e) {
+          throw e instanceof VerdictRequestError ? new HttpError(400, e.message) : e;
+        }
+        const meta = /^\.+$/.test(m[1]) ? undefined : deps.session(m[1]);
+        if (!meta) return [404, { error: `no session for kernel ${m[1]}` }];
+        if (meta.kind !== 'repeat') {
+          return [409, { error: `kernel ${m[1]} is not a repeat kernel (Python 3 (repeat)): only a repeat's cells are judged against their audit` }];
+        }
+        if (!meta.audited) {
+          return [409, { error: meta.notAuditedReason ?? 'the repeat sandbox did not start: the cells ran on the host, not in the container' }];
+        }
+        const wait = Number(url.searchParams.get('wait_ms') ?? DEFAULT_VERDICT_WAIT_MS);
+        const record = await waitForRecord(m[1], body.cell_id, body.execution_count, Number.isFinite(wait) ? wait : DEFAULT_VERDICT_WAIT_MS);
+        if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${m[1]}` }];
+        const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs });
+        return [200, verdict];
       }
     ]
   ];

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { installSignalRelay, LAUNCHER_SIGNALS, type SignalName } from './signal-policy';
+import { installSignalRelay, ISOLATED_LAUNCHER_SIGNALS, LAUNCHER_SIGNALS, type SignalName } from './signal-policy';
 
 function fakeProcess() {
   const emitter = new EventEmitter();
@@ -55,5 +55,12 @@ describe('installSignalRelay', () => {
     for (const s of Object.keys(LAUNCHER_SIGNALS)) expect(proc.count(s as SignalName)).toBe(1);
     remove();
     for (const s of Object.keys(LAUNCHER_SIGNALS)) expect(proc.count(s as SignalName)).toBe(0);
+  });
+});
+
+describe('ISOLATED_LAUNCHER_SIGNALS', () => {
+  it('passes SIGINT on as well: the kernel is not in the group Jupyter signals', () => {
+    expect(ISOLATED_LAUNCHER_SIGNALS.SIGINT).toBe('forward');
+    expect(ISOLATED_LAUNCHER_SIGNALS.SIGTERM).toBe('forward');
   });
 });

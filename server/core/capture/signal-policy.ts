@@ -20,6 +20,16 @@ export const LAUNCHER_SIGNALS: Readonly<Partial<Record<SignalName, SignalAction>
   SIGUSR2: 'forward'
 };
 
+/**
+ * For a kernel started in a process group of its own (the repeat kernel: bubblewrap,
+ * between strace and the kernel, would die of a group-wide SIGINT and take the kernel
+ * with it), the group signal reaches only the launcher, which passes everything on.
+ */
+export const ISOLATED_LAUNCHER_SIGNALS: Readonly<Partial<Record<SignalName, SignalAction>>> = {
+  ...LAUNCHER_SIGNALS,
+  SIGINT: 'forward'
+};
+
 /** The minimal surface of `process` the relay needs; tests pass a fake. */
 export interface SignalSource {
   on(signal: SignalName, listener: (signal: SignalName) => void): unknown;

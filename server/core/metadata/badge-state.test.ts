@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codeHash, shortDigest, sourceText } from '../lineage/digest';
-import { badgeLabel, badgeState } from './badge-state';
+import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict } from './badge-state';
+import type { CellVerdict } from '../repeat/verdict';
 import type { RetraceCellMetadata } from './types';
 
 const meta = (over: Partial<RetraceCellMetadata>) => ({ code_hash: 'sha256:aa', lineage: 'sha256:0123456789abcdef', status: 'complete', ...over }) as RetraceCellMetadata;
@@ -34,5 +35,44 @@ describe('badgeState', () => {
 
   it('shows an incomplete or failed audit', () => {
     expect(badgeLabel(badgeState(meta({ status: 'incomplete' }), 'sha256:aa'))).toBe('audited 01234567 (incomplete)');
+  });
+});
+
+describe('verdict badges', () => {
+  const verdict = (status: CellVerdict['status'], reason = 'same code, same lineage', same = true): CellVerdict => ({
+    status,
+    reason,
+    outputs: { same, differences: same ? [] : ['output 1 (stream stdout) differs'] },
+    fall_through: []
+  });
+
+  it('show a saved verdict while the source is the one it judged', () => {
+    expect(badgeState(meta({ verdict: verdict('reproduced') }), 'sha256:aa')).toEqual({ kind: 'reproduced', reason: 'same code, same lineage', outputsSame: true });
+    const diverged = badgeState(meta({ verdict: verdict('diverged', 'reads data/x.csv with different content', false) }), 'sha256:aa');
+    expect(badgeLabel(diverged)).toBe('diverged');
+    expect(badgeAriaLabel(diverged)).toBe('retrace: diverged: reads data/x.csv with different content');
+    expect(badgeTitle(diverged)).toContain('reads data/x.csv with different content');
+    expect(badgeTitle(diverged)).toContain('outputs differ');
+    expect(badgeAriaLabel(badgeState(meta({ verdict: verdict('reproduced') }), 'sha256:aa'))).toBe('retrace: reproduced');
+    expect(badgeLabel(badgeState(meta({ verdict: verdict('failed', 'ValueError: x (the audit did not)') }), 'sha256:aa'))).toBe('failed');
+  });
+
+  it('are stale once the cell is edited after the verdict: "edited since audit" wins', () => {
+    expect(badgeState(meta({ verdict: verdict('reproduced') }), 'sha256:bb')).toEqual({ kind: 'edited', lineage: '01234567' });
+    expect(badgeState(meta({ verdict: verdict('failed') }), 'sha256:bb')).toEqual({ kind: 'edited', lineage: '01234567' });
+    // "changed" judged an edited source: it stands while the source differs from the audit's,
+    // and yields to "audited" when the edit is undone.
+    expect(badgeState(meta({ verdict: verdict('changed', 'the code was edited since the audit') }), 'sha256:bb')).toMatchObject({ kind: 'changed' });
+    expect(badgeState(meta({ verdict: verdict('changed') }), 'sha256:aa')).toMatchObject({ kind: 'audited' });
+  });
+
+  it('follow the source a verdict given in this session judged, audited or not', () => {
+    const judged = { verdict: verdict('changed', 'not in the audit: a new cell'), codeHash: 'sha256:cc' };
+    expect(badgeState(undefined, 'sha256:cc', judged)).toEqual({ kind: 'changed', reason: 'not in the audit: a new cell', outputsSame: true });
+    expect(badgeState(undefined, 'sha256:dd', judged)).toEqual({ kind: 'not-audited' });
+    const failedEdited = { verdict: verdict('failed', 'NameError: y (the code was edited since the audit)'), codeHash: 'sha256:bb' };
+    expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:bb', failedEdited)).toMatchObject({ kind: 'failed' });
+    expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:ee', failedEdited)).toMatchObject({ kind: 'edited' });
+    expect(currentVerdict(meta({}), 'sha256:aa')).toBeUndefined();
   });
 });
