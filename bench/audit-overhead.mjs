@@ -480,7 +480,7 @@ async function main() {
   if (opts.warmup) {
     // One untimed run per notebook, so no variant pays for a cold page cache or
     // matplotlib's first-run font cache; a repeat's first run unpacks its container
-    // and compiles its modules once, as a user's first repeat does.
+    // into the cache once, as a user's first repeat does.
     for (const nb of opts.notebooks) report({ ...(await runOnce(nb, 'plain', opts)), label: 'warm-up' });
     if (prepared) for (const nb of opts.notebooks) report({ ...(await runOnce(nb, 'repeat', opts)), label: 'warm-up' });
   }

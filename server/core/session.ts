@@ -3,7 +3,7 @@ export interface SessionMeta {
   id: string;
   kind: 'audit' | 'repeat';
   /** Repeats: the container the kernel ran in. */
-  container?: { archive: string; hash: string; mode: 'layered' | 'strict'; auditSession?: string; restored?: string[]; overridden?: string[] };
+  container?: { archive: string; hash: string; mode: 'layered' | 'strict'; auditSession?: string; restored?: string[]; overridden?: string[]; timings?: { openMs: number; hostFilesMs: number; viewMs: number }; viewLinks?: { fromContainer: number; toHost: number } };
   startedAt: string;
   /** The kernel runs under strace; false when auditing could not work here. */
   audited: boolean;

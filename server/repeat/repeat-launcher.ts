@@ -6,7 +6,7 @@
  * cannot start (no container, no bubblewrap), the host's ordinary kernel starts
  * instead and every cell says it is NOT being repeated, and why.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
@@ -52,6 +52,9 @@ interface Prepared {
   restored: string[];
   overridden: string[];
   seccompBpf: boolean;
+  /** How long opening the container, preparing the notebook folder and building the view took. */
+  timings: { openMs: number; hostFilesMs: number; viewMs: number };
+  viewLinks: { fromContainer: number; toHost: number };
 }
 
 export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<number> {
@@ -84,7 +87,9 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
       mode: prepared.mode,
       auditSession: prepared.auditSession,
       restored: prepared.restored,
-      overridden: prepared.overridden
+      overridden: prepared.overridden,
+      timings: prepared.timings,
+      viewLinks: prepared.viewLinks
     };
     meta.strace = { path: prepared.argv[0], seccompBpf: prepared.seccompBpf };
   }
@@ -135,33 +140,35 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
   if (!strace.found || !strace.path) throw new Error('strace is not installed (apt-get install strace): a repeat is traced to compare it with the audit');
   if (!strace.ptracePermitted) throw new Error('this machine does not allow ptrace, so the repeat cannot be traced');
 
+  const t0 = Date.now();
   const container = await openContainer(archive);
+  const t1 = Date.now();
   const { manifest } = container;
   const auditMeta = readAuditSession(container);
   const python = auditMeta.python;
   const notebookDir = manifest.cwd;
   const hostNotebookDir = process.cwd();
-  const bytecodeCache = join(containersRoot(), '.bytecode', container.archiveHash.slice('sha256:'.length));
-  await fs.mkdir(bytecodeCache, { recursive: true, mode: 0o700 });
 
   const host = await prepareBoundFolders(manifest, container.rootDir, [
     { original: notebookDir, host: hostNotebookDir },
     { original: '/tmp', host: '/tmp' }
   ]);
+  const t2 = Date.now();
   const view = await buildView({
     rootDir: container.rootDir,
     manifest,
     mode,
     hostMount: HOST_MOUNT,
-    boundDirs: ['/dev', '/proc', '/sys', '/tmp', notebookDir, bytecodeCache],
+    boundDirs: ['/dev', '/proc', '/sys', '/tmp', notebookDir],
     boundFiles: [opts.connectionFile],
     parent: join(containersRoot(), '.views')
   });
+  const timings = { openMs: t1 - t0, hostFilesMs: t2 - t1, viewMs: Date.now() - t2 };
   const command = [python, '-m', 'ipykernel_launcher', '-f', opts.connectionFile, '--ext=jupyterlab_retrace.kernel_agent', ...opts.kernelArgs];
   const seccompBpf = strace.seccompBpf && process.env.RETRACE_SECCOMP_BPF !== '0';
   const argv = tracedArgv(
     { strace: strace.path, logPath, seccompBpf },
-    bwrapArgv({ bwrap, viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir, connectionFile: opts.connectionFile, bytecodeCache, overrides: host.overrides, command })
+    bwrapArgv({ bwrap, viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir, connectionFile: opts.connectionFile, overrides: host.overrides, command })
   );
   const home = manifest.environment.HOME || process.env.HOME || homedir();
   const overrideSource = new Map(host.overrides.map(o => [o.target, o.source]));
@@ -171,7 +178,7 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
     mode,
     view,
     argv,
-    env: repeatEnvironment(manifest.environment, bytecodeCache),
+    env: repeatEnvironment(manifest.environment),
     context: {
       notebookDir,
       home,
@@ -184,7 +191,9 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
     auditSession: auditMeta.id,
     restored: host.restored,
     overridden: host.overrides.map(o => o.target),
-    seccompBpf
+    seccompBpf,
+    timings,
+    viewLinks: { fromContainer: view.fromContainer, toHost: view.fallThroughLinks }
   };
 }
 
@@ -198,14 +207,13 @@ function readAuditSession(container: UnpackedContainer): SessionMeta {
 
 /**
  * The audit's environment (its PATH, PYTHONPATH, locale...), with what belongs to
- * this kernel: the notebook Jupyter says it serves, and the bytecode cache so that
- * modules compiled in one repeat are not compiled again in the next.
+ * this kernel: the notebook Jupyter says it serves. (Compiled modules need nothing:
+ * the container holds the bytecode the audit loaded, with its sources' times.)
  */
-function repeatEnvironment(recorded: Record<string, string>, bytecodeCache: string): NodeJS.ProcessEnv {
+function repeatEnvironment(recorded: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...recorded };
   for (const name of Object.keys(env)) if (name.startsWith('RETRACE_') || name.startsWith('JPY_')) delete env[name];
   for (const name of ['JPY_SESSION_NAME', 'JPY_PARENT_PID', 'TERM']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  env.PYTHONPYCACHEPREFIX = bytecodeCache;
   return env;
 }
 

@@ -100,7 +100,17 @@ describe('SessionAnalyzer', () => {
     const a = analyze(viaCache)[0].provenance;
     const b = analyze(viaSource)[0].provenance;
     expect(a.reads.map(r => r.path)).toEqual([`${ROOT}/helpers.py`]);
+    expect(a.software).toEqual(['/bin/true', '/usr/lib/python3.11/json/__init__.py']); // a user module is data, not software
     expect(a.lineageEvents).toEqual(b.lineageEvents);
+  });
+
+  it('keeps the cached bytecode of a library with its source, for the container', () => {
+    const pyc = '/usr/lib/python3.11/json/__pycache__/decoder.cpython-311.pyc';
+    const startup = `21401 1795303900.000100 openat(AT_FDCWD<${ROOT}>, "${pyc}", O_RDONLY|O_CLOEXEC) = 3<${pyc}>\n`;
+    const analyzer = new SessionAnalyzer({ context: ctx });
+    analyzer.push(startup);
+    analyzer.end();
+    expect(analyzer.outsideUse().software).toEqual(['/usr/lib/python3.11/json/__pycache__/decoder.cpython-311.pyc', '/usr/lib/python3.11/json/decoder.py']);
   });
 
   it('in a repeat sandbox, maps files reached through the host mount back and reports them', () => {

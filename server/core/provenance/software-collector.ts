@@ -33,10 +33,16 @@ export class SoftwareCollector {
       return;
     }
     const named = namedReadPathOf(e);
-    if (named === undefined || this.software.has(named)) return;
+    if (named === undefined) return;
+    // The cached bytecode itself too, besides its source: with it (and the source's
+    // time kept) a repeat loads modules as the audit did instead of compiling them again.
+    const bytecode = e.kind === 'open' && e.path.startsWith('/') && e.path !== named ? e.path : undefined;
+    if (this.software.has(named) && (bytecode === undefined || this.software.has(bytecode))) return;
     // Judged by where it leads: a link in the notebook's folder to a library is software.
     const cls = classifyPath(readPathOf(e)!, this.ctx);
-    if (cls === 'system' || (this.anyClass && cls === 'user')) this.software.add(detach(named));
+    if (cls !== 'system' && !(this.anyClass && cls === 'user')) return;
+    this.software.add(detach(named));
+    if (bytecode !== undefined) this.software.add(detach(bytecode));
   }
 
   get size(): number {

@@ -10,7 +10,6 @@ describe('bwrapArgv', () => {
       notebookDir: '/home/ada/project',
       hostNotebookDir: '/home/bob/copy',
       connectionFile: '/run/kernel-1.json',
-      bytecodeCache: '/cache/.bytecode/ab',
       overrides: [{ source: '/cache/ab/root/home/ada/project/x.csv', target: '/home/ada/project/x.csv' }],
       command: ['/venv/bin/python', '-m', 'ipykernel_launcher']
     });
@@ -21,8 +20,7 @@ describe('bwrapArgv', () => {
       '/ -> /.retrace-host',
       '/proc -> /proc',
       '/tmp -> /tmp',
-      '/home/bob/copy -> /home/ada/project',
-      '/cache/.bytecode/ab -> /cache/.bytecode/ab'
+      '/home/bob/copy -> /home/ada/project'
     ]);
     // overrides come after the notebook folder they sit in, or the folder would hide them
     expect(argv.indexOf('/cache/ab/root/home/ada/project/x.csv')).toBeGreaterThan(argv.indexOf('/home/bob/copy'));

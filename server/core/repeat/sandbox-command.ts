@@ -9,7 +9,6 @@
  *   <notebook folder>  the host's notebook folder, writable, at the audit's path
  *   overrides          container files mounted over different host files there
  *   <connection file>  this kernel's, read-only
- *   <bytecode cache>   the container's compiled-module cache, kept between runs
  */
 
 export interface SandboxOptions {
@@ -21,7 +20,6 @@ export interface SandboxOptions {
   /** The host folder bound there (the same path unless the notebook moved). */
   hostNotebookDir: string;
   connectionFile: string;
-  bytecodeCache?: string;
   overrides: Array<{ source: string; target: string }>;
   /** The command to run inside. */
   command: string[];
@@ -39,7 +37,6 @@ export function bwrapArgv(o: SandboxOptions): string[] {
     '--bind', o.hostNotebookDir, o.notebookDir,
     ...o.overrides.flatMap(x => ['--ro-bind', x.source, x.target]),
     '--ro-bind', o.connectionFile, o.connectionFile,
-    ...(o.bytecodeCache ? ['--bind', o.bytecodeCache, o.bytecodeCache] : []),
     '--chdir', o.notebookDir,
     '--die-with-parent',
     '--',
