@@ -18,6 +18,7 @@ import { programInterpreter } from '../core/container/program-loader';
 import { filterEnvironment, SecretRules, type SecretSettings } from '../core/container/secrets';
 import { wantedPaths, type WantedPath } from '../core/container/wanted';
 import type { SessionUsage } from '../core/container/usage';
+import type { PackageProgress, PackageSummary } from '../core/container/package-job';
 import { concurrencyLimit } from '../system/limit';
 import { retraceHome, sessionsRoot } from '../store/paths';
 import { readAuditedNotebook } from '../store/usage';
@@ -37,25 +38,9 @@ export interface PackOptions {
   onProgress?: (progress: PackProgress) => void;
 }
 
-export interface PackProgress {
-  phase: 'collecting' | 'copying' | 'archiving' | 'done';
-  done: number;
-  total: number;
-}
-
-export interface PackResult {
-  archive: string;
-  archiveBytes: number;
-  /** Files in the container (paths), and distinct contents stored. */
-  files: number;
-  blobs: number;
-  /** Bytes of the distinct contents, before compression. */
-  contentBytes: number;
-  leftOut: LeftOut[];
-  environmentRemoved: string[];
-  /** Data files whose content may have changed between the cell's read and the audit's hash. */
-  warnings: string[];
-}
+/** Progress and result as the companion's packaging API also shows them (core/container/package-job.ts). */
+export type PackProgress = PackageProgress;
+export type PackResult = PackageSummary;
 
 export const DEFAULT_MAX_FILE_BYTES = 1 << 30;
 /** Files copied at once: enough to overlap I/O and hashing, few enough for 2 cores. */
