@@ -17,7 +17,7 @@ import {
   type ContainerSpec,
   type RawMember
 } from './fixture-archive';
-import { ContainerError, openContainer, readArchiveMember, type UnpackedContainer } from './unpack';
+import { ContainerError, dropIfTouched, openContainer, readArchiveMember, type UnpackedContainer } from './unpack';
 
 let scratch: string;
 let counter = 0;
@@ -467,5 +467,23 @@ describe('malicious and broken archives', () => {
     await fs.writeFile(plain, rawTar(valid()));
     await expectRefused(plain, undefined, /not a gzip-compressed archive/);
     await expectRefused(join(scratch, 'missing.tar.gz'), undefined, /cannot read the archive/);
+  });
+});
+
+describe('dropIfTouched', () => {
+  it('keeps an untouched cache entry, and drops one a run wrote into through a link', async () => {
+    const archive = await validArchive();
+    const cacheRoot = await fresh('cache');
+    const opened = await openContainer(archive, { cacheRoot });
+    expect(await dropIfTouched(opened)).toEqual([]);
+    expect(statSync(opened.dir).isDirectory()).toBe(true);
+
+    await fs.appendFile(join(opened.rootDir, 'usr/lib/libz.so.1'), 'written by a run');
+    expect(await dropIfTouched(opened)).toEqual(['/usr/lib/libz.so.1']);
+    expect(readdirSync(cacheRoot).filter(n => !n.startsWith('.') && n !== 'index.json')).toEqual([]);
+    // the next open unpacks it afresh, intact
+    const again = await openContainer(archive, { cacheRoot });
+    expect(again.cached).toBe(false);
+    expect(readFileSync(join(again.rootDir, 'usr/lib/libz.so.1'))).toEqual(LIB);
   });
 });

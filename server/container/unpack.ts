@@ -81,6 +81,23 @@ function describe(archiveHashValue: ContentHash, dir: string, manifest: Manifest
   };
 }
 
+/**
+ * After a run: a container file whose size or time is no longer the manifest's was
+ * written through a link in a run's view (files there share their inode with the
+ * cache). Then the cached copy is dropped, to be unpacked afresh from the archive
+ * next time. Returns the paths found changed.
+ */
+export async function dropIfTouched(container: UnpackedContainer): Promise<string[]> {
+  const changed: string[] = [];
+  for (const e of container.manifest.entries) {
+    if (e.kind !== 'file') continue;
+    const st = await fs.lstat(join(container.rootDir, e.path)).catch(() => undefined);
+    if (!st || st.size !== e.size || (e.mtime !== undefined && Math.abs(st.mtimeMs / 1000 - e.mtime) >= 1)) changed.push(e.path);
+  }
+  if (changed.length) await discard(dirname(container.dir), container.dir);
+  return changed;
+}
+
 /** Move a folder out of the cache's namespace at once, then delete it. */
 async function discard(cacheRoot: string, dir: string): Promise<void> {
   const aside = join(cacheRoot, DISCARD_PREFIX + randomBytes(6).toString('hex'));

@@ -14,7 +14,7 @@ import type { PathContext } from '../core/provenance/path-rules';
 import { bwrapArgv } from '../core/repeat/sandbox-command';
 import { SessionFollower } from '../capture/session-follower';
 import { superviseKernel } from '../capture/kernel-supervisor';
-import { containersRoot, openContainer, type UnpackedContainer } from '../container/unpack';
+import { containersRoot, dropIfTouched, openContainer, type UnpackedContainer } from '../container/unpack';
 import { retraceHome } from '../store/paths';
 import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
 import { which } from '../system/exec';
@@ -125,7 +125,14 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
       const kernel = findDescendant(pid, a => a[1] === '-m' && a[2] === 'ipykernel_launcher');
       return kernel === undefined ? [] : [kernel];
     },
-    cleanUp: async () => prepared?.view.dispose(),
+    cleanUp: async () => {
+      if (!prepared) return;
+      await prepared.view.dispose();
+      // The view's files share their inode with the cache: a run that wrote into one
+      // changed the cached container, which is then unpacked afresh next time.
+      const touched = await dropIfTouched(prepared.container);
+      if (touched.length) process.stderr.write(`retrace: the run wrote into ${touched.length} container file(s) (${touched.slice(0, 3).join(', ')}); its cached copy was dropped\n`);
+    },
     // A group-wide SIGINT would kill bubblewrap, and the kernel with it.
     isolate: prepared !== undefined
   });

@@ -8,8 +8,9 @@
  *  - strict mode: nothing else;
  *  - both: paths left out of the container (secrets, files too large) as links to
  *    the host, and empty mount points for what the sandbox binds over the tree.
- * Runs never write into the container's cache: what they create lands in the
- * view, removed afterwards.
+ * What a run creates lands in the view, removed afterwards. A run that writes into
+ * a container file in place writes into the cache (the link shares its inode): the
+ * launcher checks for that after the run and drops such a cache entry.
  */
 import { linkSync, mkdirSync, promises as fs, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
