@@ -22,7 +22,7 @@ import { probeStrace } from '../system/probe';
 import { findDescendant } from '../system/proc';
 import { prepareBoundFolders } from './host-files';
 import { locateContainer, repeatMode } from './locate-container';
-import { buildView, type RepeatMode, type View } from './view';
+import { buildView, dropTemplates, type RepeatMode, type View } from './view';
 import { hostPathInView } from './view-paths';
 
 /** Where the sandbox shows the host's root: fall-through links point into it. */
@@ -131,6 +131,7 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
       // The view's files share their inode with the cache: a run that wrote into one
       // changed the cached container, which is then unpacked afresh next time.
       const touched = await dropIfTouched(prepared.container);
+      if (touched.length) await dropTemplates(templatesDir(), prepared.container.archiveHash.slice('sha256:'.length));
       if (touched.length) process.stderr.write(`retrace: the run wrote into ${touched.length} container file(s) (${touched.slice(0, 3).join(', ')}); its cached copy was dropped\n`);
     },
     // A group-wide SIGINT would kill bubblewrap, and the kernel with it.
@@ -168,7 +169,10 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
     hostMount: HOST_MOUNT,
     boundDirs: ['/dev', '/proc', '/sys', '/tmp', notebookDir],
     boundFiles: [opts.connectionFile],
-    parent: join(containersRoot(), '.views')
+    // Other kernels' connection files stay out of the sandbox.
+    privateDirs: [dirname(opts.connectionFile)],
+    parent: join(containersRoot(), '.views'),
+    templates: { dir: templatesDir(), key: container.archiveHash.slice('sha256:'.length) }
   });
   const timings = { openMs: t1 - t0, hostFilesMs: t2 - t1, viewMs: Date.now() - t2 };
   const command = [python, '-m', 'ipykernel_launcher', '-f', opts.connectionFile, '--ext=jupyterlab_retrace.kernel_agent', ...opts.kernelArgs];
@@ -202,6 +206,10 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
     timings,
     viewLinks: { fromContainer: view.fromContainer, toHost: view.fallThroughLinks }
   };
+}
+
+function templatesDir(): string {
+  return join(containersRoot(), '.views', 'templates');
 }
 
 function readAuditSession(container: UnpackedContainer): SessionMeta {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,36 @@ describe('buildView', () => {
     expect(hostPathInView('/usr/lib/libx.so', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(join(view.dir, 'usr/lib/libx.so'));
     expect(hostPathInView('/nb/data/in.csv', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe('/elsewhere/data/in.csv');
     await view.dispose();
+  });
+});
+
+describe('view templates', () => {
+  it('makes later views as links to a template, the same tree, and a new template when a mirrored host folder changes', async () => {
+    const { base, root, manifest } = container();
+    const host = mkdtempSync('/var/tmp/retrace-view-host-'); // a host folder the container also has (not under a bound /tmp)
+    writeFileSync(join(host, 'one'), '1');
+    const m = { ...manifest, entries: [...manifest.entries, { path: host, kind: 'directory' as const, mode: 0o755, role: 'system' as const }] };
+    const opts = {
+      rootDir: root, manifest: m, mode: 'layered' as const, hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'],
+      boundFiles: ['/run/rt/k.json'], privateDirs: ['/run/rt'], parent: join(base, 'views'), templates: { dir: join(base, 'views', 'templates'), key: 'abc' }
+    };
+    const first = await buildView(opts);
+    const second = await buildView(opts);
+    for (const v of [first, second]) {
+      expect(readFileSync(join(v.dir, 'usr/lib/libx.so'), 'utf8')).toBe('lib');
+      expect(readlinkSync(join(v.dir, 'lib'))).toBe('usr/lib');
+      expect(readlinkSync(join(v.dir, host, 'one'))).toBe(`/.retrace-host${host}/one`);
+      expect(lstatSync(join(v.dir, 'run/rt/k.json')).isFile()).toBe(true);
+    }
+    expect(second.fallThroughLinks).toBe(first.fallThroughLinks);
+    expect(readdirSync(join(base, 'views', 'templates')).filter(n => !n.endsWith('.json'))).toHaveLength(1);
+
+    writeFileSync(join(host, 'two'), '2');
+    const third = await buildView(opts);
+    expect(readlinkSync(join(third.dir, host, 'two'))).toBe(`/.retrace-host${host}/two`);
+    expect(readdirSync(join(base, 'views', 'templates')).filter(n => !n.endsWith('.json'))).toHaveLength(1); // the stale one is gone
+    for (const v of [first, second, third]) await v.dispose();
+    rmSync(host, { recursive: true });
   });
 });
 

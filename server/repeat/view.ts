@@ -12,7 +12,8 @@
  * a container file in place writes into the cache (the link shares its inode): the
  * launcher checks for that after the run and drops such a cache entry.
  */
-import { linkSync, mkdirSync, promises as fs, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Manifest } from '../core/container/manifest';
 
@@ -30,6 +31,14 @@ export interface ViewOptions {
   boundFiles: string[];
   /** Folder to create the view in: on the container cache's file system. */
   parent: string;
+  /** Real folders that get no fall-through links (the connection file's: other kernels' files stay out). */
+  privateDirs?: string[];
+  /**
+   * Keep a template of the view per container and mode (and, layered, per state of
+   * the host folders it mirrors), and make each run's view as links to it: far fewer
+   * file-system calls than building it afresh. `key` names the container.
+   */
+  templates?: { dir: string; key: string };
 }
 
 export interface View {
@@ -48,10 +57,113 @@ export async function buildView(opts: ViewOptions): Promise<View> {
   await removeAbandonedViews(opts.parent);
   // Named after the launcher's pid: a view whose launcher is gone (killed) is removed by the next one.
   const dir = await fs.mkdtemp(join(opts.parent, `view-${process.pid}-`));
+  const dispose = () => fs.rm(dir, { recursive: true, force: true });
   // Thousands of links, made before the kernel starts and with nothing else to do
   // meanwhile: synchronous calls are several times faster than awaited ones here.
+  if (opts.templates) {
+    try {
+      const template = await ensureTemplate(opts, opts.templates);
+      cloneTree(template.dir, dir);
+      addMountFiles(dir, opts.boundFiles);
+      return { dir, ...template.counts, dispose };
+    } catch {
+      // a template pruned while we cloned it: build this one afresh
+      await dispose();
+      await fs.mkdir(dir, { mode: 0o700 });
+    }
+  }
   const counts = populate(dir, opts);
-  return { dir, ...counts, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+  addMountFiles(dir, opts.boundFiles);
+  return { dir, ...counts, dispose };
+}
+
+type Counts = { fromContainer: number; fallThroughLinks: number };
+
+/** The template for this container, mode and host state, built (once, atomically) if missing. */
+async function ensureTemplate(opts: ViewOptions, t: { dir: string; key: string }): Promise<{ dir: string; counts: Counts }> {
+  const prefix = `${t.key}-${opts.mode}-`;
+  const dir = join(t.dir, prefix + fingerprint(opts));
+  const countsFile = `${dir}.json`;
+  try {
+    return { dir, counts: JSON.parse(await fs.readFile(countsFile, 'utf8')) as Counts };
+  } catch {
+    // not built yet
+  }
+  await fs.mkdir(t.dir, { recursive: true, mode: 0o700 });
+  const work = await fs.mkdtemp(join(t.dir, `.building-${process.pid}-`));
+  const counts = populate(work, { ...opts, boundFiles: [] });
+  try {
+    await fs.rename(work, dir);
+    await fs.writeFile(countsFile, JSON.stringify(counts));
+  } catch {
+    await fs.rm(work, { recursive: true, force: true }); // another run built it first
+  }
+  // Templates of this container for an earlier state of the host are stale.
+  for (const name of await fs.readdir(t.dir)) {
+    if (name.startsWith(prefix) && !name.startsWith(basename(dir))) await fs.rm(join(t.dir, name), { recursive: true, force: true });
+  }
+  return { dir, counts };
+}
+
+/** Forget a container's templates (its cached files changed). */
+export async function dropTemplates(templatesDir: string, key: string): Promise<void> {
+  for (const name of await fs.readdir(templatesDir).catch(() => [] as string[])) {
+    if (name.startsWith(`${key}-`)) await fs.rm(join(templatesDir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a layered view mirrors of the host: the listing of each host folder it holds,
+ * summed up by the folders' modification times (a folder's changes when an entry is
+ * added, removed or renamed). Strict views mirror nothing of the host.
+ */
+function fingerprint(opts: ViewOptions): string {
+  const h = createHash('sha256').update(`${opts.mode}\n${opts.hostMount}\n${opts.boundDirs.join(':')}\n${(opts.privateDirs ?? []).join(':')}\n`);
+  if (opts.mode === 'layered') {
+    for (const d of realFolders(opts)) {
+      let mtime = 'none';
+      try {
+        mtime = String(statSync(d).mtimeMs);
+      } catch {
+        // the host has no such folder
+      }
+      h.update(`${d} ${mtime}\n`);
+    }
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The folders a view of these options makes real (as populate does), sorted. */
+function realFolders(opts: ViewOptions): string[] {
+  const bound = (p: string) => opts.boundDirs.some(b => inside(p, b));
+  const dirs = new Set<string>(['/']);
+  const add = (p: string) => {
+    for (let d = p; d !== '/'; d = dirname(d)) dirs.add(d);
+  };
+  for (const e of opts.manifest.entries) if (!bound(e.path)) add(e.kind === 'directory' ? e.path : dirname(e.path));
+  for (const d of [...opts.boundDirs, ...(opts.privateDirs ?? [])]) add(d);
+  for (const l of opts.manifest.left_out) if (!bound(l.path)) add(dirname(l.path));
+  return [...dirs].filter(d => !bound(d)).sort();
+}
+
+/** A copy of a tree made of hard links (to files and to symbolic links alike) and new folders. */
+function cloneTree(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory()) {
+      mkdirSync(target);
+      cloneTree(source, target);
+    } else linkSync(source, target);
+  }
+}
+
+/** Empty files the sandbox mounts the connection file (and the like) on; their folders are real. */
+function addMountFiles(dir: string, files: string[]): void {
+  for (const f of files) {
+    mkdirSync(join(dir, dirname(f)), { recursive: true });
+    writeFileSync(join(dir, f), '', { flag: 'a' });
+  }
 }
 
 function populate(dir: string, opts: ViewOptions): { fromContainer: number; fallThroughLinks: number } {
@@ -89,8 +201,8 @@ function populate(dir: string, opts: ViewOptions): { fromContainer: number; fall
     else if (e.kind === 'file') link(e.path, () => linkSync(join(opts.rootDir, e.path), at(e.path)));
     else link(e.path, () => symlinkSync(e.target!, at(e.path)));
   }
-  for (const m of opts.boundDirs) ensureDir(m);
-  for (const f of opts.boundFiles) if (!has(f)) link(f, () => writeFileSync(at(f), '', { flag: 'a' }));
+  for (const m of [...opts.boundDirs, ...(opts.privateDirs ?? [])]) ensureDir(m);
+  for (const f of opts.boundFiles) ensureDir(dirname(f));
   // Left out of the container: the host's copy, in either mode.
   for (const l of opts.manifest.left_out) {
     if (bound(l.path) || has(l.path) || made.has(l.path)) continue;
@@ -98,8 +210,9 @@ function populate(dir: string, opts: ViewOptions): { fromContainer: number; fall
     fallThroughLinks++;
   }
   if (opts.mode === 'layered') {
+    const privateDirs = new Set(opts.privateDirs ?? []);
     for (const [d, names] of [...made].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (bound(d)) continue;
+      if (bound(d) || privateDirs.has(d)) continue;
       let hostNames: string[];
       try {
         hostNames = readdirSync(d);
