@@ -3,13 +3,15 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type {
   CellRecord,
+  CellVerdict,
   DependencyReport,
   EnvironmentResponse,
   Health,
   JobStatus,
   PackageRequest,
   PackageStarted,
-  SessionMeta
+  SessionMeta,
+  VerdictRequestBody
 } from './types';
 
 /** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
@@ -57,6 +59,17 @@ export class RetraceClient {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * The verdict of one cell execution of a repeat session, judged against its audit;
+   * the companion waits up to `waitMs` for the repeat's record of it. Throws a
+   * CompanionError: 404 when no record came, 409 when the session is not a repeat
+   * running in its container (the message says why).
+   */
+  verdict(kernelId: string, body: VerdictRequestBody, waitMs = 30_000): Promise<CellVerdict> {
+    const query = new URLSearchParams({ wait_ms: String(waitMs) });
+    return this.request(`sessions/${encodeURIComponent(kernelId)}/verdict?${query}`, { method: 'POST', body: JSON.stringify(body) });
   }
 
   /** What an audit session's run used; `notebook` is the notebook's contents path, to name it in the report. */

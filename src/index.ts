@@ -6,6 +6,8 @@ import { cellBadgesPlugin } from './plugins/cell-badges';
 import { dependencyPanelPlugin } from './plugins/dependency-panel';
 import { packageButtonPlugin } from './plugins/package-button';
 import { provenancePanelPlugin } from './plugins/provenance-panel';
+import { repeatRecorderPlugin } from './plugins/repeat-recorder';
+import { reproduceButtonPlugin } from './plugins/reproduce-button';
 import { servicePlugin } from './plugins/service';
 
 export * from './tokens';
@@ -17,7 +19,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   auditRecorderPlugin,
   cellBadgesPlugin,
   dependencyPanelPlugin,
-  packageButtonPlugin
+  packageButtonPlugin,
+  repeatRecorderPlugin,
+  reproduceButtonPlugin
 ];
 
 export default plugins;

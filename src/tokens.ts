@@ -3,6 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { RetraceClient } from './api';
 import type { AuditRecorder } from './model/audit-recorder';
 import type { EnvironmentModel } from './model/environment';
+import type { RepeatRecorder } from './model/repeat-recorder';
 
 export interface IRetraceService {
   /** Typed client of the companion. */
@@ -11,6 +12,8 @@ export interface IRetraceService {
   readonly environment: EnvironmentModel;
   /** Writes each audited cell's metadata; its `recorded` signal says when a cell's is in. */
   readonly recorder: AuditRecorder;
+  /** Judges each cell run on the repeat kernel; its `judged` and `finished` signals follow a repeat. */
+  readonly repeatRecorder: RepeatRecorder;
 }
 
 export const IRetraceService = new Token<IRetraceService>(
@@ -24,7 +27,9 @@ export namespace CommandIDs {
   export const refreshEnvironment = 'retrace:refresh-environment';
   export const showDependencies = 'retrace:show-dependencies';
   export const packageNotebook = 'retrace:package-notebook';
+  export const reproduceNotebook = 'retrace:reproduce-notebook';
+  export const chooseContainer = 'retrace:choose-container';
 }
 
 /** The kernelspec names of retrace's kernels. */
-export { AUDIT_KERNEL_NAME as AUDIT_KERNEL } from '../server/core/capture/kernel-command';
+export { AUDIT_KERNEL_NAME as AUDIT_KERNEL, REPEAT_KERNEL_NAME as REPEAT_KERNEL } from '../server/core/capture/kernel-command';

@@ -42,3 +42,9 @@ export type {
   PackageStarted,
   JobStatus
 } from '../server/core/container/package-job';
+
+export type { CellVerdict, VerdictStatus } from '../server/core/repeat/verdict';
+
+export type { VerdictRequestBody } from '../server/core/repeat/verdict-request';
+
+export type { RepeatSummary } from '../server/core/metadata/types';

@@ -1,23 +1,31 @@
 /**
  * The badge on one code cell. It lives in the cell's own DOM node (not in a child
  * widget the windowed notebook may not have rendered yet), reads the cell's saved
- * `retrace` metadata, and re-checks the code hash as the source changes.
+ * `retrace` metadata (and the verdict a repeat just gave, which a cell the audit never
+ * saw has only in memory), and re-checks the code hash as the source changes.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
-import type { CodeCell } from '@jupyterlab/cells';
+import type { CodeCell, ICellModel } from '@jupyterlab/cells';
 import { codeHash } from '../../server/core/lineage/digest';
-import { badgeLabel, badgeState } from '../../server/core/metadata/badge-state';
+import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict, type JudgedVerdict } from '../../server/core/metadata/badge-state';
+import { isAuditedCell } from '../../server/core/metadata/repeat-metadata';
 import { METADATA_KEY, type RetraceCellMetadata } from '../../server/core/metadata/types';
 import { provenanceDetails } from './provenance-details';
 
 const BADGE_CLASS = 'jp-retrace-badge';
+
+/** The verdict a repeat gave a cell in this session, if any. */
+export type VerdictLookup = (model: ICellModel) => JudgedVerdict | undefined;
 
 export class CellBadge {
   private readonly button: HTMLButtonElement;
   private version = 0;
   private disposed = false;
 
-  constructor(private readonly cell: CodeCell) {
+  constructor(
+    private readonly cell: CodeCell,
+    private readonly verdictOf: VerdictLookup = () => undefined
+  ) {
     this.button = document.createElement('button');
     this.button.type = 'button';
     this.button.className = BADGE_CLASS;
@@ -44,28 +52,25 @@ export class CellBadge {
     // Hashing is async: only the newest request may paint.
     const version = ++this.version;
     const meta = this.metadata;
-    const state = badgeState(meta, meta ? await codeHash(this.cell.model.sharedModel.getSource()) : '');
+    const judged = this.verdictOf(this.cell.model);
+    const state = badgeState(meta, meta || judged ? await codeHash(this.cell.model.sharedModel.getSource()) : '', judged);
     if (this.disposed || version !== this.version) return;
-    const label = badgeLabel(state);
-    this.button.textContent = label;
+    this.button.textContent = badgeLabel(state);
     this.button.dataset.state = state.kind;
     this.button.disabled = state.kind === 'not-audited';
-    this.button.title =
-      state.kind === 'not-audited'
-        ? 'retrace: this cell has not been audited'
-        : state.kind === 'edited'
-          ? 'retrace: the source changed since it was audited; click for the audited provenance'
-          : 'retrace: click for what this cell read, wrote and ran';
-    this.button.setAttribute('aria-label', `retrace: ${label}`);
+    this.button.title = badgeTitle(state);
+    this.button.setAttribute('aria-label', badgeAriaLabel(state));
     this.attach();
   }
 
   private async open(): Promise<void> {
-    const meta = this.metadata;
-    if (!meta) return;
+    const saved = this.metadata;
+    const meta = isAuditedCell(saved) ? saved : undefined;
+    const verdict = currentVerdict(saved, await codeHash(this.cell.model.sharedModel.getSource()), this.verdictOf(this.cell.model));
+    if (!meta && !verdict) return;
     await showDialog({
-      title: `Provenance of cell [${meta.execution_count ?? ' '}]`,
-      body: provenanceDetails(meta),
+      title: meta ? `Provenance of cell [${meta.execution_count ?? ' '}]` : 'Repeat of this cell',
+      body: provenanceDetails(meta, verdict),
       buttons: [Dialog.okButton({ label: 'Close' })]
     });
   }

@@ -3,21 +3,26 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/applica
 import type { Cell, CodeCell } from '@jupyterlab/cells';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { CellBadge } from '../badges/cell-badge';
+import { IRetraceService } from '../tokens';
 
 export const cellBadgesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-retrace:cell-badges',
-  description: 'Badges on code cells: audited (with lineage), edited since audit, or not audited.',
+  description: 'Badges on code cells: audited (with lineage), edited since audit, not audited, or the verdict of a repeat.',
   autoStart: true,
-  requires: [INotebookTracker],
-  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker) => {
+  requires: [INotebookTracker, IRetraceService],
+  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker, service: IRetraceService) => {
     const badges = new WeakMap<Cell, CellBadge>();
+    const repeats = service.repeatRecorder;
+    const verdictOf = repeats.verdictOf.bind(repeats);
 
     const ensure = (cell: Cell) => {
       if (cell.model.type !== 'code' || cell.isDisposed) return;
       const badge = badges.get(cell);
       if (badge) badge.attach();
-      else badges.set(cell, new CellBadge(cell as CodeCell));
+      else badges.set(cell, new CellBadge(cell as CodeCell, verdictOf));
     };
+    // A cell the audit never saw gets its verdict in memory only: no metadata change to follow.
+    repeats.judged.connect((_, { cell }) => void badges.get(cell)?.update());
 
     const watch = (panel: NotebookPanel) => {
       const notebook = panel.content;

@@ -3,6 +3,7 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/applica
 import { RetraceClient } from '../api';
 import { AuditRecorder } from '../model/audit-recorder';
 import { EnvironmentModel } from '../model/environment';
+import { RepeatRecorder } from '../model/repeat-recorder';
 import { IRetraceService } from '../tokens';
 
 export const servicePlugin: JupyterFrontEndPlugin<IRetraceService> = {
@@ -14,6 +15,7 @@ export const servicePlugin: JupyterFrontEndPlugin<IRetraceService> = {
     const client = new RetraceClient(app.serviceManager.serverSettings);
     const environment = new EnvironmentModel(client);
     const recorder = new AuditRecorder(client);
-    return { client, environment, recorder };
+    const repeatRecorder = new RepeatRecorder(client);
+    return { client, environment, recorder, repeatRecorder };
   }
 };

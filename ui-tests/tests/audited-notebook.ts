@@ -22,15 +22,21 @@ export async function closeSessions(request: APIRequestContext, tmpPath: string)
   }
 }
 
-/** Write the data file and the notebook (on the ordinary kernel), and open it. */
-export async function createNotebook(page: IJupyterLabPageFixture, request: APIRequestContext, tmpPath: string, name: string): Promise<void> {
+/** Write the data file and the notebook (on the ordinary kernel; `sources` its code cells), and open it. */
+export async function createNotebook(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string,
+  name: string,
+  sources: string[] = SOURCES
+): Promise<void> {
   const put = (file: string, body: object) => request.put(`/api/contents/${tmpPath}/${file}`, { data: body });
   expect((await put(DATA_FILE, { type: 'file', format: 'text', content: DATA })).status()).toBe(201);
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
-    cells: SOURCES.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }))
+    cells: sources.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }))
   };
   expect((await put(name, { type: 'notebook', format: 'json', content: notebook })).status()).toBe(201);
   await page.filebrowser.refresh();

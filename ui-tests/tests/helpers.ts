@@ -9,7 +9,9 @@ export const PLUGIN_IDS = [
   'jupyterlab-retrace:audit-recorder',
   'jupyterlab-retrace:cell-badges',
   'jupyterlab-retrace:dependency-panel',
-  'jupyterlab-retrace:package-button'
+  'jupyterlab-retrace:package-button',
+  'jupyterlab-retrace:repeat-recorder',
+  'jupyterlab-retrace:reproduce-button'
 ];
 export const PANEL_ID = 'jp-retrace-provenance';
 export const AUDIT_KERNEL_NAME = 'retrace-audit';

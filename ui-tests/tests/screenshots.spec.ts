@@ -79,3 +79,35 @@ test('screenshot: the Dependencies panel next to an audited example notebook', a
   await page.screenshot({ path: file });
   expect(fs.statSync(file).size).toBeGreaterThan(20_000);
 });
+
+test('screenshot: every cell of an example notebook reproduced in its container', async ({ page }) => {
+  test.setTimeout(420_000);
+  await page.goto();
+  await page.filebrowser.open('hep-dimuon.ipynb');
+  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
+  await page.notebook.run();
+  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
+  const count = await badges.count();
+  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+
+  const toolbar = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar');
+  await toolbar.getByRole('button', { name: 'Package' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Packaged hep-dimuon.ipynb', { timeout: 240_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  const toasts = page.locator('.Toastify__toast');
+  for (const close of await toasts.getByRole('button', { name: 'Dismiss notification' }).all()) await close.click().catch(() => undefined);
+
+  await toolbar.getByRole('button', { name: 'Reproduce' }).click();
+  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText('reproduced', { timeout: 120_000 });
+  const status = page.locator('#jp-main-statusbar .jp-retrace-reproduce-status');
+  await expect(status).toHaveText(`${count} of ${count} cells reproduced (0 changed, 0 diverged, 0 failed)`, { timeout: 30_000 });
+  await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
+
+  // From the top: the toolbar's Reproduce and the repeat kernel, the first cells' badges.
+  await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').first().evaluate(cell => cell.scrollIntoView({ block: 'start' }));
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, 'reproduce.png');
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+});
