@@ -64,14 +64,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
 
   const follower = problem
     ? undefined
-    : new SessionFollower({
-        session: id,
-        logPath: paths.log,
-        cellsDir: paths.cells,
-        startupPath: paths.startup,
-        context: kernelPathContext(opts),
-        initialCwd: process.cwd()
-      });
+    : SessionFollower.of({ id, paths }, { context: kernelPathContext(opts), initialCwd: process.cwd() });
   return superviseKernel({
     argv,
     env,

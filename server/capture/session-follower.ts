@@ -49,7 +49,19 @@ function truncateEvents(events: CellLineageEvents): CellLineageEvents {
   return { main: cut(events.main), children: events.children.map(cut), pool: cut(events.pool) };
 }
 
+/** The store's paths a follower reads and writes (see server/store/sessions.ts). */
+export interface FollowedSession {
+  id: string;
+  paths: { log: string; cells: string; startup: string };
+}
+
 export class SessionFollower {
+  /** A follower of a session in the store: its log, its cell records, its start-up software. */
+  static of(session: FollowedSession, options: Omit<FollowerOptions, 'session' | 'logPath' | 'cellsDir' | 'startupPath'>): SessionFollower {
+    const { id, paths } = session;
+    return new SessionFollower({ session: id, logPath: paths.log, cellsDir: paths.cells, startupPath: paths.startup, ...options });
+  }
+
   private readonly analyzer: SessionAnalyzer;
   private offset = 0;
   private timer?: NodeJS.Timeout;

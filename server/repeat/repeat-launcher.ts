@@ -101,11 +101,7 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
     ? { ...prepared.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir }
     : { ...process.env, [REPEAT_DISABLED_ENV]: meta.notAuditedReason };
   const follower = prepared
-    ? new SessionFollower({
-        session: id,
-        logPath: paths.log,
-        cellsDir: paths.cells,
-        startupPath: paths.startup,
+    ? SessionFollower.of({ id, paths }, {
         context: prepared.context,
         initialCwd: process.cwd(),
         hostMount: HOST_MOUNT,

@@ -15,6 +15,7 @@ import { packageRequest, runPackageJob, type PackageSettings } from '../model/pa
 import { PackageProgressView } from '../panels/package-progress';
 import { packageResultBody } from '../panels/package-result';
 import { CommandIDs, IRetraceService } from '../tokens';
+import { watchSettings } from './watch-settings';
 
 const PLUGIN_ID = 'jupyterlab-retrace:package-button';
 /** The file browser's own refresh command (@jupyterlab/filebrowser-extension). */
@@ -44,16 +45,7 @@ export const packageButtonPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     registry: ISettingRegistry | null
   ) => {
-    let settings = DEFAULT_SETTINGS;
-    if (registry) {
-      void registry
-        .load(PLUGIN_ID)
-        .then(s => {
-          settings = readSettings(s);
-          s.changed.connect(() => (settings = readSettings(s)));
-        })
-        .catch(e => console.warn('retrace: could not load the packaging settings', e));
-    }
+    const settings = watchSettings(registry, PLUGIN_ID, readSettings, DEFAULT_SETTINGS, 'packaging');
 
     const running = new Set<NotebookPanel>();
     // Toolbar buttons to enable or disable, and the command's state, as jobs start and end.
@@ -79,7 +71,7 @@ export const packageButtonPlugin: JupyterFrontEndPlugin<void> = {
         // The companion reads the notebook (and its audit metadata) from disk.
         await panel.context.save();
         progress.launch().catch(() => undefined);
-        const outcome = await runPackageJob(service.client, packageRequest(panel.context.localPath, settings), {
+        const outcome = await runPackageJob(service.client, packageRequest(panel.context.localPath, settings()), {
           onProgress: p => view.setProgress(p)
         });
         progress.dispose();

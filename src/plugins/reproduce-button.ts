@@ -21,6 +21,7 @@ import type { RepeatTally } from '../model/repeat-recorder';
 import { DEFAULT_REPRODUCE_SETTINGS, containerLocation, ReproduceRun, type ReproduceSettings } from '../model/reproduce-run';
 import { ReproduceStatus } from '../panels/reproduce-status';
 import { CommandIDs, IRetraceService, REPEAT_KERNEL } from '../tokens';
+import { watchSettings } from './watch-settings';
 
 const PLUGIN_ID = 'jupyterlab-retrace:reproduce-button';
 /** The first start of a container unpacks and checks it: allow a large one its time. */
@@ -100,16 +101,7 @@ export const reproduceButtonPlugin: JupyterFrontEndPlugin<void> = {
     registry: ISettingRegistry | null,
     statusBar: IStatusBar | null
   ) => {
-    let settings = DEFAULT_REPRODUCE_SETTINGS;
-    if (registry) {
-      void registry
-        .load(PLUGIN_ID)
-        .then(s => {
-          settings = readSettings(s);
-          s.changed.connect(() => (settings = readSettings(s)));
-        })
-        .catch(e => console.warn('retrace: could not load the Reproduce settings', e));
-    }
+    const settings = watchSettings(registry, PLUGIN_ID, readSettings, DEFAULT_REPRODUCE_SETTINGS, 'Reproduce');
     const contents = app.serviceManager.contents;
     const recorder = service.repeatRecorder;
 
@@ -165,7 +157,7 @@ export const reproduceButtonPlugin: JupyterFrontEndPlugin<void> = {
           );
         }
         // The repeat kernel finds its container and mode in the saved notebook.
-        panel.content.model?.setMetadata(METADATA_KEY, { ...meta, container: { archive: where.archive, mode: settings.repeatMode } });
+        panel.content.model?.setMetadata(METADATA_KEY, { ...meta, container: { archive: where.archive, mode: settings().repeatMode } });
         await panel.context.save();
 
         const kernel = await startRepeatKernel(panel.sessionContext);
