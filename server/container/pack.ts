@@ -153,7 +153,7 @@ export async function packNotebook(opts: PackOptions): Promise<PackResult> {
       warnings
     };
   } finally {
-    if (!process.env.RETRACE_KEEP_STAGING) await fs.rm(staging, { recursive: true, force: true });
+    await fs.rm(staging, { recursive: true, force: true });
   }
 }
 
