@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { AUDIT_KERNEL_DISPLAY, openProvenancePanel, selectKernel, waitForReport } from './helpers';
 
 const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
@@ -13,6 +13,26 @@ const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 // Start at the server's root, which lists the example notebooks, and create no
 // per-test folder there (it would show in the picture).
 test.use({ viewport: { width: 1440, height: 900 }, tmpPath: '', autoGoto: false, kernels: null, sessions: null });
+
+/** Open an example, run it under the audit kernel, and wait until every cell's badge says audited; the badges. */
+async function auditExample(page: IJupyterLabPageFixture, notebook: string) {
+  await page.goto();
+  await page.filebrowser.open(notebook);
+  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
+  await page.notebook.run();
+  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
+  const count = await badges.count();
+  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+  return { badges, count };
+}
+
+/** docs/images/<name>, checked to hold a real picture. */
+async function saveScreenshot(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, name);
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+}
 
 test('screenshot: the Provenance panel next to an example notebook', async ({ page }) => {
   await page.goto();
@@ -25,21 +45,12 @@ test('screenshot: the Provenance panel next to an example notebook', async ({ pa
   await expect(report.locator('.jp-retrace-readiness-ok')).toContainText(['Audit: ready']);
   await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
 
-  fs.mkdirSync(IMAGES, { recursive: true });
-  const file = path.join(IMAGES, 'provenance-panel.png');
-  await page.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+  await saveScreenshot(page, 'provenance-panel.png');
 });
 
 test('screenshot: badges on audited cells and a cell provenance', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto();
-  await page.filebrowser.open('climate-trends.ipynb');
-  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
-  await page.notebook.run();
-  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
-  const count = await badges.count();
-  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+  await auditExample(page, 'climate-trends.ipynb');
 
   // The cell that fans the per-region trend fits out to the workers reads every region file.
   const reader = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell', { hasText: 'client.submit(region_trend' }).first();
@@ -53,13 +64,7 @@ test('screenshot: badges on audited cells and a cell provenance', async ({ page 
 
 test('screenshot: the Dependencies panel next to an audited example notebook', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto();
-  await page.filebrowser.open('climate-trends.ipynb');
-  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
-  await page.notebook.run();
-  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
-  const count = await badges.count();
-  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+  await auditExample(page, 'climate-trends.ipynb');
 
   await page.getByRole('tab', { name: 'Dependencies' }).click();
   const panel = page.locator('#jp-retrace-dependencies');
@@ -74,21 +79,12 @@ test('screenshot: the Dependencies panel next to an audited example notebook', a
   await expect(panel.locator('section[data-table="read"] tr.jp-retrace-deps-row').first()).toBeVisible();
   await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
 
-  fs.mkdirSync(IMAGES, { recursive: true });
-  const file = path.join(IMAGES, 'dependency-panel.png');
-  await page.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+  await saveScreenshot(page, 'dependency-panel.png');
 });
 
 test('screenshot: every cell of an example notebook reproduced in its container', async ({ page }) => {
   test.setTimeout(420_000);
-  await page.goto();
-  await page.filebrowser.open('hep-dimuon.ipynb');
-  await selectKernel(page, AUDIT_KERNEL_DISPLAY);
-  await page.notebook.run();
-  const badges = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
-  const count = await badges.count();
-  for (let i = 0; i < count; i++) await expect(badges.nth(i)).toHaveText(/^audited /, { timeout: 60_000 });
+  const { badges, count } = await auditExample(page, 'hep-dimuon.ipynb');
 
   const toolbar = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar');
   await toolbar.getByRole('button', { name: 'Package' }).click();
@@ -106,8 +102,5 @@ test('screenshot: every cell of an example notebook reproduced in its container'
 
   // From the top: the toolbar's Reproduce and the repeat kernel, the first cells' badges.
   await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').first().evaluate(cell => cell.scrollIntoView({ block: 'start' }));
-  fs.mkdirSync(IMAGES, { recursive: true });
-  const file = path.join(IMAGES, 'reproduce.png');
-  await page.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+  await saveScreenshot(page, 'reproduce.png');
 });
