@@ -7,13 +7,13 @@
  * out and named. The staging folder becomes a gzip'd tar written beside the
  * notebook under a temporary name and renamed into place when complete.
  */
-import { lstatSync, promises as fs, readlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { lstatSync, promises as fs, readlinkSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
 import { ManifestBuilder, relativeInsideRoot, type CellRef, type LeftOut, type Manifest, type ManifestEntry } from '../core/container/manifest';
-import { resolveChain, type FsLookup, type NodeKind } from '../core/container/path-chain';
+import { resolveChain, type FsLookup } from '../core/container/path-chain';
 import { programInterpreter } from '../core/container/program-loader';
 import { filterEnvironment, SecretRules, type SecretSettings } from '../core/container/secrets';
 import { wantedPaths, type WantedPath } from '../core/container/wanted';
@@ -51,23 +51,38 @@ export function defaultArchivePath(notebook: string): string {
   return join(dirname(resolve(notebook)), `${stem}.retrace.tar.gz`);
 }
 
-/** The real file system as path-chain sees it, with answers cached (folders are shared by thousands of files). */
-function cachedLookup(): FsLookup {
-  const kinds = new Map<string, NodeKind | undefined>();
+/** The real file system as path-chain sees it, with each lstat made once (folders are shared by thousands of files). */
+interface CachedFs extends FsLookup {
+  /** The lstat of a path the lookup has seen exist. */
+  lstat(path: string): Stats;
+}
+
+function cachedLookup(): CachedFs {
+  const stats = new Map<string, Stats | undefined>();
+  const lstat = (path: string) => {
+    if (!stats.has(path)) {
+      let st: Stats | undefined;
+      try {
+        st = lstatSync(path);
+      } catch {
+        st = undefined; // missing, or a file where a folder was expected
+      }
+      stats.set(path, st);
+    }
+    return stats.get(path);
+  };
   return {
     kind(path) {
-      if (kinds.has(path)) return kinds.get(path);
-      let kind: NodeKind | undefined;
-      try {
-        const st = lstatSync(path);
-        kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
-      } catch {
-        kind = undefined;
-      }
-      kinds.set(path, kind);
-      return kind;
+      const st = lstat(path);
+      if (!st) return undefined;
+      return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
     },
-    readlink: path => readlinkSync(path)
+    readlink: path => readlinkSync(path),
+    lstat(path) {
+      const st = lstat(path);
+      if (!st) throw new Error(`${path}: no such file`);
+      return st;
+    }
   };
 }
 
@@ -169,7 +184,7 @@ async function stagingParent(): Promise<string> {
 }
 
 interface AddContext {
-  lookup: FsLookup;
+  lookup: CachedFs;
   secrets: SecretRules;
   store: BlobStore;
   builder: ManifestBuilder;
@@ -202,7 +217,7 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   const role = (p: string) => (p === chain.resolved ? w.role : classifyStep(p, ctx.notebookDir));
   for (const step of chain.steps) {
     if (step.path === chain.resolved) break;
-    const st = lstatSync(step.path);
+    const st = ctx.lookup.lstat(step.path);
     const entry: ManifestEntry = { path: step.path, kind: step.kind === 'symlink' ? 'symlink' : 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: role(step.path) };
     if (step.kind === 'symlink') entry.target = step.target;
     if (cell) entry.first_cell = cell;
@@ -210,7 +225,7 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   }
   const last = chain.steps[chain.steps.length - 1];
   if (last.kind === 'directory') {
-    const st = lstatSync(last.path);
+    const st = ctx.lookup.lstat(last.path);
     ctx.builder.addEntry({ path: last.path, kind: 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: w.role, ...(cell ? { first_cell: cell } : {}) });
     return 0;
   }
