@@ -128,7 +128,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
       repeat: { session: kernelId, finished_at: new Date().toISOString(), container: { archive: archiveShown, sha256: container.archiveHash, mode }, summary }
     };
   }
-  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n');
+  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n', 'user');
 
   log(formatVerdictTable(verdicts.map(v => ({ id: v.cell.id, verdict: v.verdict }))));
   const notRun = code.length - ran.length;
