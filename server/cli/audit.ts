@@ -12,6 +12,7 @@ import { codeHash, sourceText } from '../core/lineage/digest';
 import { cellMetadata } from '../core/metadata/cell-metadata';
 import { notebookMetadata } from '../core/metadata/notebook-metadata';
 import { METADATA_KEY } from '../core/metadata/types';
+import { ensureCellIds } from '../core/notebook/cell-ids';
 import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import { executeCode, type ExecuteResult } from '../runner/execute';
@@ -36,6 +37,8 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
   if (!existsSync(file)) throw new Error(`${opts.notebook}: no such file`);
   const nb = parseNotebook(readFileSync(file, 'utf8'), opts.notebook);
   const output = resolve(opts.output ?? file);
+  // Every cell needs an id for its repeat to be matched with it; old notebooks have none.
+  const ids = ensureCellIds(nb);
   const code = nb.cells.filter(c => c.cell_type === 'code');
 
   const server = await startJupyterServer({ python: opts.python, root: dirname(file) });
@@ -50,6 +53,7 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     const info = await kernel.info;
     pythonVersion = info.language_info.version ?? 'unknown';
     log(`retrace audit: ${code.length} code cells of ${opts.notebook} on kernel ${kernel.id}`);
+    if (ids.assigned.length) log(`retrace audit: gave ${ids.assigned.length} cells ids (nbformat 4.5)${ids.upgradedFrom !== undefined ? `; the notebook was nbformat 4.${ids.upgradedFrom}` : ''}`);
     for (const [i, cell] of code.entries()) {
       const source = sourceText(cell.source);
       const started = Date.now();
@@ -84,7 +88,7 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     await server.stop();
   }
 
-  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n');
+  writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n', 'user');
   log(`wrote ${output}`);
   if (failed) {
     process.stderr.write(`retrace audit: cell ${failed.index + 1} (${failed.cell.id ?? 'no id'}) failed: ${failed.why}\n`);
