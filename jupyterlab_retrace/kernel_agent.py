@@ -7,12 +7,15 @@ things:
   `stat()` of a path that never exists; strace records it in order with everything
   else the kernel does, so splitting the trace per cell needs no clock agreement.
   The path is `/__retrace__/<nonce>/<begin|end>/<seq>/<execution_count>/<cell_id>`
-  (execution_count is 0 in the begin mark: it is known only at the end)
+  (execution_count is 0 in the begin mark: it is known only at the end); the begin
+  mark adds `/<code>`, 16 hex digits of the SHA-256 of the code run, so a notebook
+  executed by any client can be matched with its executions (`retrace attach`)
   (parsed by server/core/trace/markers.ts);
 * makes sure an audit or a repeat that cannot happen is never silent: when the
   launcher could not start strace (or the repeat sandbox) it says why in every
   cell's output, with the fix.
 """
+import hashlib
 import os
 import re
 import secrets
@@ -30,9 +33,11 @@ class CellMarkers:
         self.nonce = nonce or secrets.token_hex(6)
         self.seq = 0
 
-    def _mark(self, event, count, cell_id):
+    def _mark(self, event, count, cell_id, code_hash=None):
         cell = cell_id if cell_id and _SAFE_CELL_ID.match(cell_id) else "-"
         path = f"{MARKER_ROOT}/{self.nonce}/{event}/{self.seq}/{count if count is not None else 0}/{cell}"
+        if code_hash:
+            path += f"/{code_hash}"
         try:
             os.stat(path)
         except OSError:
@@ -43,11 +48,18 @@ class CellMarkers:
         self._cell_id = getattr(info, "cell_id", None)
         # IPython versions differ on when they bump the counter relative to this
         # hook, so the begin mark carries 0 and the end mark the real count.
-        self._mark("begin", 0, self._cell_id)
+        self._mark("begin", 0, self._cell_id, _code_hash(getattr(info, "raw_cell", None)))
 
     def post_run_cell(self, result):
         count = getattr(result, "execution_count", None)
         self._mark("end", count, self._cell_id)
+
+
+def _code_hash(code):
+    # As retrace's code_hash (SHA-256 of the source as UTF-8), shortened: it only checks a match.
+    if not isinstance(code, str):
+        return None
+    return hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def _warn_not_audited(reason, what="audited"):

@@ -175,6 +175,7 @@ export class SessionFollower {
       session: this.opts.session,
       seq: cell.seq,
       cellId: cell.cellId,
+      ...(cell.codeHash ? { codeHash: cell.codeHash } : {}),
       executionCount: cell.executionCount,
       beginTime: cell.beginTime,
       endTime: cell.endTime,

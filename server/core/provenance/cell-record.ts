@@ -11,6 +11,8 @@ export interface CellRecord {
   session: string;
   seq: number;
   cellId: string | null;
+  /** 16 hex digits of the SHA-256 of the code the kernel ran (the agent's begin mark); absent from older sessions. */
+  codeHash?: string;
   executionCount: number;
   /** Seconds since the epoch, from the trace. */
   beginTime: number;

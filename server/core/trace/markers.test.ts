@@ -28,9 +28,12 @@ describe('parseMarkerPath', () => {
       edge: 'end',
       seq: 2,
       executionCount: 7,
-      cellId: '9f3b-cell_A'
+      cellId: '9f3b-cell_A',
+      codeHash: null
     });
-    expect(parseMarkerPath('/__retrace__/ab/begin/1/0/-')).toMatchObject({ cellId: null, executionCount: 0 });
+    expect(parseMarkerPath('/__retrace__/ab/begin/1/0/-')).toMatchObject({ cellId: null, executionCount: 0, codeHash: null });
+    expect(parseMarkerPath('/__retrace__/ab/begin/1/0/-/0123456789abcdef')).toMatchObject({ cellId: null, codeHash: '0123456789abcdef' });
+    expect(parseMarkerPath('/__retrace__/ab/begin/4/0/cell-2/fedcba9876543210')).toMatchObject({ seq: 4, cellId: 'cell-2', codeHash: 'fedcba9876543210' });
   });
 
   it('rejects paths that only look like markers', () => {
@@ -39,6 +42,8 @@ describe('parseMarkerPath', () => {
       '/__retrace__/ab/middle/1/0/-',
       '/__retrace__/ab/begin/x/0/-',
       '/__retrace__/ab/begin/1/0/a/b',
+      '/__retrace__/ab/begin/1/0/a/0123456789ABCDEF',
+      '/__retrace__/ab/begin/1/0/a/0123456789abcde',
       '/__retrace__/ab/begin/1/0/' + 'a'.repeat(65),
       '/tmp/__retrace__/ab/begin/1/0/-'
     ]) {

@@ -3,9 +3,12 @@
  *
  * The kernel agent (jupyterlab_retrace/kernel_agent.py) stats a path that never
  * exists at the start and end of every cell execution:
- *   /__retrace__/<nonce>/<begin|end>/<seq>/<execution_count>/<cell_id>
+ *   /__retrace__/<nonce>/<begin|end>/<seq>/<execution_count>/<cell_id>[/<code>]
  * strace records it in order with everything else, so the split needs no clocks.
- * The begin mark carries execution count 0 (IPython only knows it at the end).
+ * The begin mark carries execution count 0 (IPython only knows it at the end), and
+ * `<code>`: the first 16 hex digits of the SHA-256 of the code the kernel ran, so a
+ * notebook run by another client can be matched with its executions (older agents
+ * leave it out).
  */
 import type { TraceEvent } from './event-types';
 
@@ -19,9 +22,11 @@ export interface CellMarker {
   executionCount: number;
   /** The notebook cell id, or null when the agent did not know it (`-`). */
   cellId: string | null;
+  /** Begin marks: 16 hex digits of the SHA-256 of the code run; null when not given. */
+  codeHash: string | null;
 }
 
-const MARKER_PATH = /^\/__retrace__\/([a-z0-9]+)\/(begin|end)\/(\d+)\/(\d+)\/([A-Za-z0-9_-]{1,64})$/;
+const MARKER_PATH = /^\/__retrace__\/([a-z0-9]+)\/(begin|end)\/(\d+)\/(\d+)\/([A-Za-z0-9_-]{1,64})(?:\/([0-9a-f]{16}))?$/;
 const STAT_CALLS = new Set(['stat', 'lstat', 'stat64', 'lstat64', 'newfstatat', 'fstatat64', 'statx']);
 
 export function parseMarkerPath(path: string): CellMarker | null {
@@ -32,7 +37,8 @@ export function parseMarkerPath(path: string): CellMarker | null {
     edge: m[2] as 'begin' | 'end',
     seq: Number(m[3]),
     executionCount: Number(m[4]),
-    cellId: m[5] === '-' ? null : m[5]
+    cellId: m[5] === '-' ? null : m[5],
+    codeHash: m[6] ?? null
   };
 }
 
@@ -49,6 +55,8 @@ export interface CellExecution {
   /** 0 until the end mark says the real count. */
   executionCount: number;
   cellId: string | null;
+  /** From the begin mark: 16 hex digits of the SHA-256 of the code run, or null. */
+  codeHash: string | null;
   /** The task that marked the begin (the kernel's main thread). */
   pid: number;
   beginTime: number;
@@ -133,6 +141,7 @@ export class CellSplitter {
       seq: marker.seq,
       executionCount: marker.executionCount,
       cellId: marker.cellId,
+      codeHash: marker.codeHash,
       pid: event.pid,
       beginTime: event.time
     };
