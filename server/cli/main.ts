@@ -1,9 +1,10 @@
 /** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
-import { parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
+import { parseArgs, usage, UsageError, USAGE, type Command } from '../core/cli/args';
 import { InputError } from '../core/errors';
 import { diagnose, formatReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
+import { attachNotebook } from './attach';
 import { auditNotebook } from './audit';
 import { depsCommand } from './deps';
 import { packageNotebook } from './package';
@@ -15,7 +16,7 @@ import { kernelPython, probeEnvironment } from '../system/probe';
 async function execute(cmd: Command): Promise<number> {
   switch (cmd.name) {
     case 'help':
-      process.stdout.write(USAGE);
+      process.stdout.write(usage(cmd.topic));
       return 0;
     case 'version':
       process.stdout.write(`retrace ${RETRACE_VERSION}\n`);
@@ -30,6 +31,8 @@ async function execute(cmd: Command): Promise<number> {
       return runCompanion(cmd.socket);
     case 'audit':
       return auditNotebook({ notebook: cmd.notebook, output: cmd.output, python: kernelPython() });
+    case 'attach':
+      return attachNotebook(cmd);
     case 'package':
       return packageNotebook(cmd);
     case 'deps':

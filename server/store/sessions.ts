@@ -94,3 +94,23 @@ export function readCellRecords(id: string, root = sessionsRoot(), cache?: Map<s
     })
     .sort((a, b) => a.seq - b.seq);
 }
+
+/**
+ * Every session folder with its description, newest first. The folder name is what
+ * a notebook's metadata names: a restarted kernel's earlier run lives in
+ * `<id>.run-<n>` while its session.json still says `<id>`.
+ */
+export function sessionFolders(root = sessionsRoot()): Array<{ folder: string; meta: SessionMeta }> {
+  if (!existsSync(root)) return [];
+  const out: Array<{ folder: string; meta: SessionMeta }> = [];
+  for (const folder of readdirSync(root)) {
+    let meta: SessionMeta | undefined;
+    try {
+      meta = readSessionMeta(folder, root);
+    } catch {
+      continue; // a session.json being written or broken: not a candidate
+    }
+    if (meta) out.push({ folder, meta });
+  }
+  return out.sort((a, b) => b.meta.startedAt.localeCompare(a.meta.startedAt));
+}

@@ -26,7 +26,8 @@ export function auditSessionOf(nb: Notebook, file: string): string {
   if (typeof session !== 'string' || session === '') {
     throw new NotebookError(
       `${file} was never audited: it has no retrace audit metadata. ` +
-        `Run it under the "Python 3 (audit)" kernel and save it, or run: retrace audit ${file}`
+        `Run it under the "Python 3 (audit)" kernel and save it, or run: retrace audit ${file}. ` +
+        `If another Jupyter client (nbconvert, papermill, VS Code) ran it on the audit kernel, run: retrace attach ${file}`
     );
   }
   return session;

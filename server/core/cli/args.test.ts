@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, parseSize, UsageError } from './args';
+import { parseArgs, parseSize, usage, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to help', () => {
@@ -54,6 +54,29 @@ describe('parseArgs', () => {
   it('rejects a kernel without a connection file or of an unknown kind', () => {
     expect(() => parseArgs(['kernel', 'audit'])).toThrow(/-f CONNECTION_FILE/);
     expect(() => parseArgs(['kernel', 'bogus', '-f', 'c.json'])).toThrow(/unknown kernel "bogus"/);
+  });
+});
+
+describe('attach', () => {
+  it('parses a notebook, a session and an output', () => {
+    expect(parseArgs(['attach', 'a.ipynb'])).toEqual({ name: 'attach', notebook: 'a.ipynb', session: undefined, output: undefined });
+    expect(parseArgs(['attach', 'a.ipynb', '--session', 'k-1.run-1', '-o', 'b.ipynb'])).toEqual({ name: 'attach', notebook: 'a.ipynb', session: 'k-1.run-1', output: 'b.ipynb' });
+    expect(parseArgs(['attach', '--session=k', '--output=b.ipynb', 'a.ipynb'])).toMatchObject({ session: 'k', output: 'b.ipynb' });
+  });
+
+  it('refuses no notebook, two notebooks and an empty session', () => {
+    expect(() => parseArgs(['attach'])).toThrow(/one notebook/);
+    expect(() => parseArgs(['attach', 'a.ipynb', 'b.ipynb'])).toThrow(/one notebook/);
+    expect(() => parseArgs(['attach', 'a.ipynb', '--session'])).toThrow(/--session needs a value/);
+    expect(() => parseArgs(['attach', 'a.ipynb', '--sesion', 'x'])).toThrow(/unknown option --sesion/);
+  });
+
+  it('has its own usage, in both spellings', () => {
+    expect(parseArgs(['attach', '--help'])).toEqual({ name: 'help', topic: 'attach' });
+    expect(parseArgs(['help', 'attach'])).toEqual({ name: 'help', topic: 'attach' });
+    expect(usage('attach')).toMatch(/^usage: retrace attach NOTEBOOK \[--session ID\] \[-o OUTPUT\]/);
+    expect(usage('attach')).toContain('--ExecutePreprocessor.kernel_name=retrace-audit');
+    expect(usage()).toContain('attach NOTEBOOK [--session ID] [-o OUTPUT]');
   });
 });
 

@@ -8,6 +8,7 @@ export type Command =
   | { name: 'version' }
   | { name: 'doctor'; json: boolean }
   | { name: 'audit'; notebook: string; output?: string }
+  | { name: 'attach'; notebook: string; session?: string; output?: string }
   | { name: 'package'; notebook: string; output?: string; maxFileBytes?: number; deny: string[]; allow: string[] }
   | { name: 'deps'; target: string; json: boolean }
   | { name: 'companion'; socket: string }
@@ -23,6 +24,9 @@ commands:
   doctor [--json]                 report whether auditing and repeating can work here
   audit NOTEBOOK [-o OUTPUT]      run every code cell under the audit kernel and write the
                                   notebook with outputs and retrace metadata (in place by default)
+  attach NOTEBOOK [--session ID] [-o OUTPUT]
+                                  give a notebook another Jupyter client ran on the audit kernel
+                                  (nbconvert, papermill, VS Code) the metadata of its session
   package NOTEBOOK [-o ARCHIVE] [--max-file-size SIZE] [--deny GLOBS] [--allow GLOBS]
                                   build the notebook container from the notebook's last audit
                                   (default: NOTEBOOK-STEM.retrace.tar.gz beside it); SIZE like 500M;
@@ -44,6 +48,27 @@ commands:
   version                         print the version
   help                            print this message
 `;
+
+const ATTACH_USAGE = `usage: retrace attach NOTEBOOK [--session ID] [-o OUTPUT]
+
+A notebook executed by another Jupyter client on the audit kernel (retrace-audit), e.g.
+  jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=retrace-audit nb.ipynb
+was recorded as a session, but the client saved no retrace metadata. attach finds the
+session that ran the notebook as saved (cells matched by id, else by execution count,
+their code checked against the hash the kernel recorded) and writes the metadata
+\`retrace audit\` writes, giving cells ids where they have none. Then \`retrace package\`.
+
+options:
+  --session ID      the session to attach (a folder of RETRACE_HOME/sessions); default:
+                    the latest session that ran every executed cell, started before the
+                    notebook was last written
+  -o, --output OUT  write the notebook there (default: in place)
+`;
+
+/** The usage text for \`retrace help [COMMAND]\` and \`retrace COMMAND --help\`. */
+export function usage(topic?: string): string {
+  return topic === 'attach' ? ATTACH_USAGE : USAGE;
+}
 
 /** `500M`, `2G`, `4096`: a size in bytes (binary units). */
 export function parseSize(text: string): number {
@@ -102,6 +127,12 @@ export function parseArgs(argv: string[]): Command {
       const { values, rest } = scan(args, new Set(['-o', '--output']), new Set());
       if (rest.length !== 1) throw new UsageError('audit takes one notebook');
       return { name: 'audit', notebook: rest[0], output: values.get('-o') ?? values.get('--output') };
+    }
+    case 'attach': {
+      if (args.includes('--help') || args.includes('-h')) return { name: 'help', topic: 'attach' };
+      const { values, rest } = scan(args, new Set(['-o', '--output', '--session']), new Set());
+      if (rest.length !== 1) throw new UsageError('attach takes one notebook');
+      return { name: 'attach', notebook: rest[0], session: values.get('--session'), output: values.get('-o') ?? values.get('--output') };
     }
     case 'package': {
       const { values, rest } = scan(args, new Set(['-o', '--output', '--max-file-size', '--deny', '--allow']), new Set());
