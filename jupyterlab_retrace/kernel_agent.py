@@ -69,6 +69,21 @@ def _warn_not_audited(reason, what="audited"):
     return pre_run_cell
 
 
+def _load_traceback_machinery(ipython):
+    """Format one traceback now, so that what IPython needs for it (stack_data and the
+    modules it imports lazily) is in the start-up trace and so in the container: a cell
+    that fails only on repeat must show its own error, not a missing module."""
+    try:
+        raise ValueError("retrace: loading the traceback machinery")
+    except ValueError:
+        etype, value, tb = sys.exc_info()
+        for formatter in (getattr(ipython, "InteractiveTB", None), getattr(ipython, "SyntaxTB", None)):
+            try:
+                formatter.structured_traceback(etype, value, tb)
+            except Exception:
+                pass  # best effort: never keep the kernel from starting
+
+
 def load_ipython_extension(ipython):
     reason = os.environ.get(DISABLED_ENV)
     if reason:
@@ -78,6 +93,7 @@ def load_ipython_extension(ipython):
     if reason:
         ipython.events.register("pre_run_cell", _warn_not_audited(reason, "repeated in its container"))
         return
+    _load_traceback_machinery(ipython)
     markers = CellMarkers(ipython)
     ipython.events.register("pre_run_cell", markers.pre_run_cell)
     ipython.events.register("post_run_cell", markers.post_run_cell)

@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname } from 'node:path';
-import type { PathContext } from '../core/provenance/path-rules';
+import { cacheFoldersOf, type PathContext } from '../core/provenance/path-rules';
 import { retraceHome } from '../store/paths';
 import { filterEnvironment } from '../core/container/secrets';
 import { which } from '../system/exec';
@@ -88,7 +88,7 @@ function kernelPathContext(opts: AuditLaunchOptions): PathContext {
     softwarePrefixes: [...prefixes].filter(p => p !== '/' && p !== '/usr'),
     // The connection file itself, not its folder: jupyter_client users such as
     // nbconvert put it in /tmp, where a notebook's own files may live too.
-    noisePrefixes: [retraceHome(), opts.connectionFile]
+    noisePrefixes: [retraceHome(), opts.connectionFile, ...cacheFoldersOf(process.env)]
   };
 }
 

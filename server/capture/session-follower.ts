@@ -186,6 +186,8 @@ export class SessionFollower {
       writePaths: provenance.writes,
       programs: provenance.programs,
       software: provenance.software,
+      softwareListed: provenance.softwareListed,
+      softwareProbed: provenance.softwareProbed,
       fallThrough: provenance.fallThrough,
       notFound: provenance.notFound,
       network: provenance.network,

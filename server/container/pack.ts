@@ -16,7 +16,7 @@ import { ManifestBuilder, relativeInsideRoot, type CellRef, type LeftOut, type M
 import { resolveChain, type FsLookup } from '../core/container/path-chain';
 import { programInterpreter } from '../core/container/program-loader';
 import { filterEnvironment, SecretRules, type SecretSettings } from '../core/container/secrets';
-import { wantedPaths, type WantedPath } from '../core/container/wanted';
+import { listedFolders, PROBE_MAX_BYTES, wantedPaths, type WantedPath } from '../core/container/wanted';
 import type { SessionUsage } from '../core/container/usage';
 import type { PackageProgress, PackageSummary } from '../core/container/package-job';
 import { concurrencyLimit } from '../system/limit';
@@ -24,6 +24,7 @@ import { retraceHome, sessionsRoot } from '../store/paths';
 import { readAuditedNotebook } from '../store/usage';
 import { sessionPaths } from '../store/sessions';
 import { BlobStore, hashOnly } from './blob-store';
+import { distributionMetadataIn } from './listed-metadata';
 
 export interface PackOptions {
   notebook: string;
@@ -121,6 +122,12 @@ export async function packNotebook(opts: PackOptions): Promise<PackResult> {
     const interp = interpreterOf(w.path);
     if (interp && !wanted.some(x => x.path === interp)) wanted.push({ path: interp, role: 'system', firstCell: w.firstCell });
   }
+  // Folders the run listed are reproduced as far as importlib.metadata looks at them.
+  const known = new Set(wanted.map(w => w.path));
+  for (const w of await distributionMetadataIn(listedFolders(usage))) {
+    if (!known.has(w.path)) wanted.push(w);
+    known.add(w.path);
+  }
 
   const staging = await fs.mkdtemp(join(await stagingParent(), 'package-'));
   try {
@@ -196,8 +203,9 @@ interface AddContext {
 /** Put one wanted path and the chain leading to it in the manifest; returns the bytes newly stored. */
 async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   const cell: CellRef | undefined = w.firstCell;
+  // A path only found to exist is packed when it is there and small, and never named otherwise.
   const leave = (reason: LeftOut['reason'], rule: string, extra: Partial<LeftOut> = {}) =>
-    ctx.builder.addLeftOut({ path: w.path, reason, rule, ...extra, ...(cell ? { first_cell: cell } : {}) });
+    w.probe ? undefined : ctx.builder.addLeftOut({ path: w.path, reason, rule, ...extra, ...(cell ? { first_cell: cell } : {}) });
 
   const chain = resolveChain(w.path, ctx.lookup);
   // A secret anywhere on the way (a link into ~/.ssh) keeps the whole path out.
@@ -215,6 +223,9 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
     return 0;
   }
   const role = (p: string) => (p === chain.resolved ? w.role : classifyStep(p, ctx.notebookDir));
+  const end = chain.steps[chain.steps.length - 1];
+  if (!end) return 0; // the root itself
+  if (w.probe && !isSmallFileOrFolder(end, ctx.lookup)) return 0;
   for (const step of chain.steps) {
     if (step.path === chain.resolved) break;
     const st = ctx.lookup.lstat(step.path);
@@ -223,7 +234,7 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
     if (cell) entry.first_cell = cell;
     ctx.builder.addEntry(entry);
   }
-  const last = chain.steps[chain.steps.length - 1];
+  const last = end;
   if (last.kind === 'directory') {
     const st = ctx.lookup.lstat(last.path);
     ctx.builder.addEntry({ path: last.path, kind: 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: w.role, ...(cell ? { first_cell: cell } : {}) });
@@ -261,6 +272,11 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
     ...(cell ? { first_cell: cell } : {})
   });
   return stored.added ? stored.size : 0;
+}
+
+/** What a path only found to exist may bring into the container: a folder, or a file no larger than a landmark. */
+function isSmallFileOrFolder(end: { path: string; kind: string }, lookup: CachedFs): boolean {
+  return end.kind === 'directory' || (end.kind === 'file' && lookup.lstat(end.path).size <= PROBE_MAX_BYTES);
 }
 
 /** Folders and links on the way to a file: the notebook's own, or the system's. */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
-import type { PathContext } from '../core/provenance/path-rules';
+import { cacheFoldersOf, type PathContext } from '../core/provenance/path-rules';
 import { bwrapArgv } from '../core/repeat/sandbox-command';
 import { SessionFollower } from '../capture/session-follower';
 import { superviseKernel } from '../capture/kernel-supervisor';
@@ -190,7 +190,7 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
       notebookDir,
       home,
       softwarePrefixes: softwarePrefixesOf(python),
-      noisePrefixes: [retraceHome(), opts.connectionFile]
+      noisePrefixes: [retraceHome(), opts.connectionFile, ...cacheFoldersOf(manifest.environment)]
     },
     notebookDir,
     python,

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +22,8 @@ function container() {
     { path: '/nb', kind: 'directory', mode: 0o755, role: 'user' },
     { path: '/nb/data', kind: 'directory', mode: 0o755, role: 'user' },
     { path: '/nb/data/in.csv', kind: 'file', hash: HASH, size: 14, mode: 0o644, mtime: 1000, role: 'user' },
-    { path: '/usr', kind: 'directory', mode: 0o755, role: 'system' },
-    { path: '/usr/lib', kind: 'directory', mode: 0o755, role: 'system' },
+    { path: '/usr', kind: 'directory', mode: 0o755, mtime: 1200, role: 'system' },
+    { path: '/usr/lib', kind: 'directory', mode: 0o755, mtime: 1500, role: 'system' },
     { path: '/usr/lib/libx.so', kind: 'file', hash: HASH, size: 3, mode: 0o644, role: 'system' }
   ];
   const manifest = {
@@ -92,6 +92,23 @@ describe('view templates', () => {
     expect(readdirSync(join(base, 'views', 'templates')).filter(n => !n.endsWith('.json'))).toHaveLength(1); // the stale one is gone
     for (const v of [first, second, third]) await v.dispose();
     rmSync(host, { recursive: true });
+  });
+});
+
+describe('folder times', () => {
+  it('are the audit\'s in a view built afresh and in one made from a template (fontconfig checks its caches against them)', async () => {
+    for (const mode of ['strict', 'layered'] as const) {
+      const { base, root, manifest } = container();
+      const opts = { rootDir: root, manifest, mode, hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: [], parent: join(base, 'views') };
+      const fresh = await buildView(opts);
+      const templates = { dir: join(base, 'views', 'templates'), key: 'k' };
+      const fromTemplate = [await buildView({ ...opts, templates }), await buildView({ ...opts, templates })];
+      for (const v of [fresh, ...fromTemplate]) {
+        expect(statSync(join(v.dir, 'usr/lib')).mtimeMs, `${mode} /usr/lib`).toBe(1500_000);
+        expect(statSync(join(v.dir, 'usr')).mtimeMs, `${mode} /usr`).toBe(1200_000);
+        await v.dispose();
+      }
+    }
   });
 });
 

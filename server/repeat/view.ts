@@ -13,7 +13,7 @@
  * launcher checks for that after the run and drops such a cache entry.
  */
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Manifest } from '../core/container/manifest';
 
@@ -146,7 +146,7 @@ function realFolders(opts: ViewOptions): string[] {
   return [...dirs].filter(d => !bound(d)).sort();
 }
 
-/** A copy of a tree made of hard links (to files and to symbolic links alike) and new folders. */
+/** A copy of a tree made of hard links (to files and to symbolic links alike) and new folders, with the folders' times. */
 function cloneTree(from: string, to: string): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
@@ -154,8 +154,21 @@ function cloneTree(from: string, to: string): void {
     if (entry.isDirectory()) {
       mkdirSync(target);
       cloneTree(source, target);
+      const st = statSync(source);
+      utimesSync(target, st.atime, st.mtime);
     } else linkSync(source, target);
   }
+}
+
+/**
+ * The container's folders get the times the audit saw, deepest first and once
+ * nothing more is made in them: fontconfig takes a cache whose folder looks newer
+ * than it for stale, and rebuilds it.
+ */
+function keepFolderTimes(dir: string, manifest: Manifest, made: Map<string, Set<string>>): void {
+  const folders = manifest.entries.filter(e => e.kind === 'directory' && e.mtime !== undefined && made.has(e.path));
+  folders.sort((a, b) => b.path.split('/').length - a.path.split('/').length);
+  for (const f of folders) utimesSync(join(dir, f.path), f.mtime!, f.mtime!);
 }
 
 /** Empty files the sandbox mounts the connection file (and the like) on; their folders are real. */
@@ -228,6 +241,7 @@ function populate(dir: string, opts: ViewOptions): { fromContainer: number; fall
       }
     }
   }
+  keepFolderTimes(dir, opts.manifest, made);
   return { fromContainer, fallThroughLinks };
 }
 

@@ -40,6 +40,8 @@ export function cellUsage(record: CellRecord): CellUsage {
     executionCount: record.executionCount,
     software: record.software ?? [],
     programs: record.programs,
+    listed: record.softwareListed ?? [],
+    probed: record.softwareProbed ?? [],
     reads: record.reads,
     writes: record.writes,
     readPaths: record.readPaths ?? [],

@@ -16,6 +16,13 @@ export interface SoftwareUse {
   software: string[];
   /** Programs executed (absolute paths, first-run order). */
   programs: string[];
+  /** System folders listed (absolute, sorted): the packer adds the distribution metadata they hold. Absent in older records. */
+  listed?: string[];
+  /**
+   * System paths found to exist by a stat or access, never opened (absolute, sorted):
+   * the packer adds the small regular files and the folders among them. Absent in older records.
+   */
+  probed?: string[];
 }
 
 export interface CellUsage extends SoftwareUse {

@@ -51,6 +51,9 @@ export interface CellProvenance {
   programs: string[];
   /** System files read and programs run (absolute paths, sorted): what packaging needs. */
   software: string[];
+  /** System folders listed, and system paths only probed (stat/access): packaging adds what they need (SoftwareUse). */
+  softwareListed: string[];
+  softwareProbed: string[];
   /** Repeats: files the sandbox took from the host, not the container (sorted). */
   fallThrough: string[];
   /** Data files the cell tried to open that did not exist (sorted, capped). */
@@ -99,6 +102,8 @@ export class CellProvenanceBuilder {
   private readonly temporaries = new Set<string>();
   /** One copy of each distinct step: a file read a thousand times costs one string. */
   private readonly interned = new Map<string, string>();
+  /** Steps that run an installed program: a process made of nothing else touched no data. */
+  private readonly softwareSteps = new Set<string>();
   private readonly software: SoftwareCollector;
   private readonly fallThrough = new Set<string>();
   private readonly notFound = new Set<string>();
@@ -171,7 +176,9 @@ export class CellProvenanceBuilder {
         if (!this.programs.includes(e.path)) this.programs.push(detach(e.path));
         // Numbers standing alone (fds, pids, ports: `tracker_fd=5`) change between runs.
         const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\b\d+\b/g, '#'));
-        return `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
+        const step = `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
+        if (classifyPath(e.path, this.ctx) === 'system') this.softwareSteps.add(step);
+        return step;
       }
       case 'connect':
       case 'bind': {
@@ -223,15 +230,21 @@ export class CellProvenanceBuilder {
     for (const [leader, steps] of this.others) {
       const kept = keep(steps);
       if (this.isChild(leader)) {
-        if (kept.length) children.push(kept);
+        // A process that only ran installed programs read and wrote no data: what it
+        // printed reaches the notebook as outputs. Whether it runs at all can depend on
+        // a cache (matplotlib runs fc-list only to build its font list in a fresh HOME).
+        if (kept.length && !kept.every(step => this.softwareSteps.has(step))) children.push(kept);
       } else kept.filter(step => !FOREGROUND_ONLY.test(step)).forEach(step => pool.add(step));
     }
     children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    const software = this.software.finish();
     return {
       reads: [...this.reads.values()],
       writes: [...this.writes],
       programs: [...this.programs],
-      software: this.software.finish().software,
+      software: software.software,
+      softwareListed: software.listed ?? [],
+      softwareProbed: software.probed ?? [],
       fallThrough: [...this.fallThrough].sort(),
       notFound: [...this.notFound].sort(),
       network: [...this.network].sort(),

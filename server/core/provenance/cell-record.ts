@@ -27,6 +27,9 @@ export interface CellRecord {
   programs: string[];
   /** System files read and programs run, absolute and as named (symlinks kept), sorted. */
   software: string[];
+  /** System folders listed and system paths only probed (see SoftwareUse); absent in older records. */
+  softwareListed?: string[];
+  softwareProbed?: string[];
   /** Repeats: files taken from the host, not the container. */
   fallThrough?: string[];
   /** Data files the cell tried to open that did not exist. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, displayPath, sourceOfBytecode } from './path-rules';
+import { cacheFoldersOf, classifyPath, displayPath, sourceOfBytecode } from './path-rules';
 
 const ctx = { notebookDir: '/home/alice/work', home: '/home/alice', softwarePrefixes: ['/home/alice/.venv'] };
 
@@ -16,6 +16,8 @@ describe('classifyPath', () => {
     ['/tmp/dask-scratch-space/worker-abc/storage', 'noise'],
     ['/usr/lib/x86_64-linux-gnu/libc.so.6', 'system'],
     ['/etc/hostname', 'system'],
+    // a system cache is software (packed, never an input), not the user's data
+    ['/var/cache/fontconfig/3830d5c3ddfd5cd38a049b759396e72e-le64.cache-8', 'system'],
     ['/home/alice/.venv/bin/python', 'system'],
     ['/home/alice/.venv/lib/python3.11/site-packages/numpy/__init__.py', 'system'],
     ['/root/.pyenv/versions/3.11.7/lib/python3.11/json/__init__.py', 'system'],
@@ -24,6 +26,21 @@ describe('classifyPath', () => {
     ['/data/shared/input.nc', 'user']
   ])('%s is %s', (path, expected) => {
     expect(classifyPath(path, ctx)).toBe(expected);
+  });
+});
+
+describe('cacheFoldersOf', () => {
+  it('makes the folder XDG_CACHE_HOME names noise, as ~/.cache is', () => {
+    const dirs = cacheFoldersOf({ XDG_CACHE_HOME: '/scratch/alice/cache/' });
+    expect(dirs).toEqual(['/scratch/alice/cache']);
+    expect(classifyPath('/scratch/alice/cache/fontconfig/x-le64.cache-8', { ...ctx, noisePrefixes: dirs })).toBe('noise');
+    expect(classifyPath('/scratch/alice/cached.csv', { ...ctx, noisePrefixes: dirs })).toBe('user');
+  });
+
+  it('ignores an unset, relative or root XDG_CACHE_HOME', () => {
+    expect(cacheFoldersOf({})).toEqual([]);
+    expect(cacheFoldersOf({ XDG_CACHE_HOME: 'cache' })).toEqual([]);
+    expect(cacheFoldersOf({ XDG_CACHE_HOME: '/' })).toEqual([]);
   });
 });
 

@@ -30,11 +30,22 @@ const NOISE_SUFFIXES = ['.pyc', '/.python_history'];
 /** Relative to $HOME. */
 const HOME_NOISE = ['/.cache/', '/.local/share/jupyter/runtime/', '/.jupyter/', '/.local/share/retrace/', '/.config/matplotlib/', '/.matplotlib/', '/.config/dask/', '/.dask/'];
 
-const SYSTEM_PREFIXES = ['/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/', '/opt/', '/var/lib/', '/snap/', '/nix/'];
+// /var/cache/ holds the system's caches (fontconfig's, ldconfig's): never inputs, but
+// software all the same, packed so that a repeat finds them as the audit did.
+const SYSTEM_PREFIXES = ['/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/', '/opt/', '/var/lib/', '/var/cache/', '/snap/', '/nix/'];
 const SYSTEM_SEGMENTS = ['/site-packages/', '/dist-packages/', '/.pyenv/versions/', '/conda/pkgs/'];
 const PYTHON_STDLIB = /\/lib\/python\d+\.\d+\//;
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/');
+
+/**
+ * Cache folders a kernel's environment names, beyond `~/.cache`: noise like it
+ * (add them to {@link PathContext.noisePrefixes}).
+ */
+export function cacheFoldersOf(env: Record<string, string | undefined>): string[] {
+  const dirs = [env.XDG_CACHE_HOME].filter((d): d is string => typeof d === 'string' && d.startsWith('/') && d !== '/');
+  return dirs.map(d => d.replace(/\/+$/, ''));
+}
 
 export function classifyPath(path: string, ctx: PathContext = {}): PathClass {
   if (NOISE_EXACT.has(path) || NOISE_PREFIXES.some(p => path.startsWith(p))) return 'noise';

@@ -49,9 +49,26 @@ describe('SessionAnalyzer', () => {
     expect(p.systemFilesRead).toBe(1);
     // the kernel main thread's ordered steps, without noise, system files or the temporary
     expect(p.lineageEvents.main).toEqual(['open:r:input-for-audit.txt', 'open:w:out/result.csv']);
-    expect(p.lineageEvents.children).toEqual([['exec:/bin/true ["/bin/true"]']]);
+    // /bin/true ran an installed program and touched no data: not lineage (it is in programs)
+    expect(p.lineageEvents.children).toEqual([]);
     expect(p.lineageEvents.pool).toEqual([]);
     expect(p.processes).toBe(2);
+  });
+
+  it('keeps a process the cell started in lineage when it touches data, and one that only ran software out', () => {
+    const child = (program: string, extra = '') => `21401 1795303930.316414 vfork( <unfinished ...>
+21434 1795303930.469936 execve("${program}", ["x"], 0x5577537750c0 /* 92 vars */) = 0
+${extra}21434 1795303930.471192 exit_group(0)   = ?
+21401 1795303930.479001 <... vfork resumed>) = 21434
+21434 1795303930.479051 +++ exited with 0 +++
+`;
+    const cell = (body: string) => CELL.split('\n').slice(0, 2).join('\n') + '\n' + body + CELL.split('\n').slice(-2).join('\n');
+    const fontCache = '21434 1795303930.470000 openat(AT_FDCWD</r>, "/var/cache/fontconfig/x-le64.cache-8", O_RDONLY|O_CLOEXEC) = 3</var/cache/fontconfig/x-le64.cache-8>\n';
+    const data = `21434 1795303930.470000 openat(AT_FDCWD<${ROOT}>, "${ROOT}/in.txt", O_RDONLY|O_CLOEXEC) = 3<${ROOT}/in.txt>\n`;
+    expect(analyze(cell(child('/usr/bin/fc-list', fontCache)))[0].provenance.lineageEvents.children).toEqual([]);
+    expect(analyze(cell(child('/usr/bin/gzip', data)))[0].provenance.lineageEvents.children).toEqual([['exec:/usr/bin/gzip ["x"]', 'open:r:in.txt']]);
+    // a program of the notebook's own is not installed software
+    expect(analyze(cell(child(`${ROOT}/tool`)))[0].provenance.lineageEvents.children).toEqual([['exec:tool ["x"]']]);
   });
 
   it('gives the same result however the log is cut into chunks', () => {
@@ -87,7 +104,9 @@ describe('SessionAnalyzer', () => {
     // as named, symlinks kept: the container needs /lib -> usr/lib as well
     expect(analyzer.outsideUse()).toEqual({
       software: ['/lib/x86_64-linux-gnu/libc.so.6', '/work/main/.venv/bin/python'],
-      programs: ['/work/main/.venv/bin/python']
+      programs: ['/work/main/.venv/bin/python'],
+      listed: [],
+      probed: []
     });
   });
 
