@@ -9,6 +9,8 @@ import type { CellLineageEvents } from './cell-provenance';
 
 export interface CellRecord {
   session: string;
+  /** The run of the session that made it (session.json `run`): see record-match.ts. */
+  run?: string;
   seq: number;
   cellId: string | null;
   executionCount: number;
