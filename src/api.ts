@@ -37,10 +37,18 @@ export class RetraceClient {
     return this.get(refresh ? 'environment?refresh=1' : 'environment');
   }
 
-  /** The audit session of a kernel; undefined when that kernel is not an audit kernel. */
-  async session(kernelId: string): Promise<SessionMeta | undefined> {
+  /**
+   * The session of a kernel; undefined when it has none (not a retrace kernel). A kernel
+   * just started may not have written it yet: `waitMs` lets the companion wait for it,
+   * `afterRun` until a restarted kernel's run is a later one than that.
+   */
+  async session(kernelId: string, options: { waitMs?: number; afterRun?: string } = {}): Promise<SessionMeta | undefined> {
+    const query = new URLSearchParams();
+    if (options.waitMs) query.set('wait_ms', String(options.waitMs));
+    if (options.afterRun) query.set('after_run', options.afterRun);
+    const q = query.toString() ? `?${query}` : '';
     try {
-      return await this.get<SessionMeta>(`sessions/${encodeURIComponent(kernelId)}`);
+      return await this.get<SessionMeta>(`sessions/${encodeURIComponent(kernelId)}${q}`);
     } catch (e) {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;
@@ -48,11 +56,13 @@ export class RetraceClient {
   }
 
   /**
-   * The launcher's record of one execution of a cell, waiting up to `waitMs` while
-   * the launcher finishes analysing it; undefined when there is none.
+   * The launcher's record of one execution of a cell in run `run` of the kernel,
+   * waiting up to `waitMs` while the launcher finishes analysing it; undefined when
+   * there is none. A CompanionError 409 when the kernel has restarted since that run.
    */
-  async execution(kernelId: string, cellId: string, executionCount: number, waitMs = 15_000): Promise<CellRecord | undefined> {
+  async execution(kernelId: string, run: string | undefined, cellId: string, executionCount: number, waitMs = 15_000): Promise<CellRecord | undefined> {
     const query = new URLSearchParams({ cell_id: cellId, execution_count: String(executionCount), wait_ms: String(waitMs) });
+    if (run) query.set('run', run);
     try {
       return await this.get<CellRecord>(`sessions/${encodeURIComponent(kernelId)}/executions?${query}`);
     } catch (e) {
@@ -63,12 +73,13 @@ export class RetraceClient {
 
   /**
    * The verdict of one cell execution of a repeat session, judged against its audit;
-   * the companion waits up to `waitMs` for the repeat's record of it. Throws a
-   * CompanionError: 404 when no record came, 409 when the session is not a repeat
-   * running in its container (the message says why).
+   * the companion waits up to `waitMs` for the repeat's record of it in run `run`.
+   * Throws a CompanionError: 404 when no record came, 409 when the session is not a
+   * repeat running in its container or has restarted since (the message says why).
    */
-  verdict(kernelId: string, body: VerdictRequestBody, waitMs = 30_000): Promise<CellVerdict> {
+  verdict(kernelId: string, run: string | undefined, body: VerdictRequestBody, waitMs = 30_000): Promise<CellVerdict> {
     const query = new URLSearchParams({ wait_ms: String(waitMs) });
+    if (run) query.set('run', run);
     return this.request(`sessions/${encodeURIComponent(kernelId)}/verdict?${query}`, { method: 'POST', body: JSON.stringify(body) });
   }
 

@@ -64,7 +64,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
 
   const follower = problem
     ? undefined
-    : SessionFollower.of({ id, paths }, { context: kernelPathContext(opts), initialCwd: process.cwd() });
+    : SessionFollower.of({ id, run: meta.run, paths }, { context: kernelPathContext(opts), initialCwd: process.cwd() });
   return superviseKernel({
     argv,
     env,

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { installSignalRelay, ISOLATED_LAUNCHER_SIGNALS, LAUNCHER_SIGNALS } from '../core/capture/signal-policy';
-import { writeSessionMeta, type SessionMeta, type SessionPaths } from '../store/sessions';
+import { dirname } from 'node:path';
+import { locateRun, writeSessionMeta, type SessionMeta, type SessionPaths } from '../store/sessions';
 import type { SessionFollower } from './session-follower';
 
 export interface SuperviseOptions {
@@ -51,7 +52,9 @@ export function superviseKernel(o: SuperviseOptions): Promise<number> {
       o.meta.exitCode = code;
       o.meta.exitSignal = signal;
       o.meta.launcherMaxRssKb = process.resourceUsage().maxRSS;
-      writeSessionMeta(o.paths, o.meta);
+      // Into this run's folder, wherever a restart has moved it: never over the next run's.
+      const paths = locateRun(o.meta.id, o.meta.run, dirname(o.paths.dir));
+      if (paths) writeSessionMeta(paths, o.meta);
       resolve(code ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
     });
   });

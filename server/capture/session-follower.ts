@@ -5,7 +5,7 @@
  * writes one record per finished cell. The same code reads a finished log offline.
  */
 import { mkdirSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../core/lineage/lineage';
 import type { FileRecord } from '../core/metadata/types';
 import type { CellRecord } from '../core/provenance/cell-record';
@@ -17,9 +17,17 @@ import type { TraceEvent } from '../core/trace/event-types';
 import type { CellExecution } from '../core/trace/markers';
 import { writeFileAtomic } from '../store/atomic';
 import { hashFile } from '../store/hash-file';
+import { locateRun } from '../store/sessions';
 
 export interface FollowerOptions {
   session: string;
+  /** The session's run (session.json `run`), written into each record. */
+  run?: string;
+  /**
+   * Where this run's folder is now, asked before each write: a restart moves it aside
+   * (to `<id>.run-<n>`) while this follower may still be writing the last records.
+   */
+  locate?: () => { cellsDir: string; startupPath?: string } | undefined;
   logPath: string;
   /** Where cell records go (sessions/<id>/cells). */
   cellsDir: string;
@@ -52,14 +60,24 @@ function truncateEvents(events: CellLineageEvents): CellLineageEvents {
 /** The store's paths a follower reads and writes (see server/store/sessions.ts). */
 export interface FollowedSession {
   id: string;
+  /** The run being followed; its folder is looked up again before each write. */
+  run?: string;
   paths: { log: string; cells: string; startup: string };
 }
 
 export class SessionFollower {
   /** A follower of a session in the store: its log, its cell records, its start-up software. */
-  static of(session: FollowedSession, options: Omit<FollowerOptions, 'session' | 'logPath' | 'cellsDir' | 'startupPath'>): SessionFollower {
-    const { id, paths } = session;
-    return new SessionFollower({ session: id, logPath: paths.log, cellsDir: paths.cells, startupPath: paths.startup, ...options });
+  static of(
+    session: FollowedSession,
+    options: Omit<FollowerOptions, 'session' | 'run' | 'locate' | 'logPath' | 'cellsDir' | 'startupPath'>
+  ): SessionFollower {
+    const { id, run, paths } = session;
+    const root = dirname(dirname(paths.cells));
+    const locate = () => {
+      const now = locateRun(id, run, root);
+      return now && { cellsDir: now.cells, startupPath: now.startup };
+    };
+    return new SessionFollower({ session: id, run, locate, logPath: paths.log, cellsDir: paths.cells, startupPath: paths.startup, ...options });
   }
 
   private readonly analyzer: SessionAnalyzer;
@@ -109,10 +127,15 @@ export class SessionFollower {
     return this.opts.hostPathOf ? this.opts.hostPathOf(path) : path;
   }
 
-  private saveStartup(): void {
-    if (!this.opts.startupPath || this.analyzer.outsideCount === this.savedStartupCount) return;
+  /** This run's folders now; undefined when it has none any more (then nothing is written). */
+  private where(): { cellsDir: string; startupPath?: string } | undefined {
+    return this.opts.locate ? this.opts.locate() : { cellsDir: this.opts.cellsDir, startupPath: this.opts.startupPath };
+  }
+
+  private saveStartup(where = this.where()): void {
+    if (!where?.startupPath || this.analyzer.outsideCount === this.savedStartupCount) return;
     this.savedStartupCount = this.analyzer.outsideCount;
-    writeFileAtomic(this.opts.startupPath, JSON.stringify(this.analyzer.outsideUse()) + '\n');
+    writeFileAtomic(where.startupPath, JSON.stringify(this.analyzer.outsideUse()) + '\n');
   }
 
   private async readMore(): Promise<void> {
@@ -173,6 +196,7 @@ export class SessionFollower {
     this.previousLineage = lineage;
     const record: CellRecord = {
       session: this.opts.session,
+      ...(this.opts.run !== undefined ? { run: this.opts.run } : {}),
       seq: cell.seq,
       cellId: cell.cellId,
       ...(cell.codeHash ? { codeHash: cell.codeHash } : {}),
@@ -200,9 +224,12 @@ export class SessionFollower {
       previousLineage,
       lineage
     };
-    // Start-up software first: whoever sees this record may package the session at once.
-    this.saveStartup();
-    writeFileAtomic(join(this.opts.cellsDir, `${cell.seq}.json`), JSON.stringify(record) + '\n');
+    const where = this.where();
+    if (where) {
+      // Start-up software first: whoever sees this record may package the session at once.
+      this.saveStartup(where);
+      writeFileAtomic(join(where.cellsDir, `${cell.seq}.json`), JSON.stringify(record) + '\n');
+    }
     this.opts.onCell?.(record);
   }
 }

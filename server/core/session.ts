@@ -1,6 +1,12 @@
 /** What the store records about one kernel session; shared with the frontend. */
 export interface SessionMeta {
   id: string;
+  /**
+   * This start of the kernel's launcher. A restart keeps the kernel id (and the
+   * folder's name: the earlier run's is moved aside), so records are told apart by it.
+   * Absent in sessions recorded before runs had ids.
+   */
+  run?: string;
   kind: 'audit' | 'repeat';
   /** Repeats: the container the kernel ran in. */
   container?: { archive: string; hash: string; mode: 'layered' | 'strict'; auditSession?: string; restored?: string[]; overridden?: string[]; timings?: { openMs: number; hostFilesMs: number; viewMs: number }; viewLinks?: { fromContainer: number; toHost: number } };

@@ -101,7 +101,7 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
     ? { ...prepared.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir }
     : { ...process.env, [REPEAT_DISABLED_ENV]: meta.notAuditedReason };
   const follower = prepared
-    ? SessionFollower.of({ id, paths }, {
+    ? SessionFollower.of({ id, run: meta.run, paths }, {
         context: prepared.context,
         initialCwd: process.cwd(),
         hostMount: HOST_MOUNT,

@@ -3,10 +3,9 @@ import { createServer } from 'node:http';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { packNotebook } from '../container/pack';
 import type { PackageSummary } from '../core/container/package-job';
-import type { CellRecord } from '../core/provenance/cell-record';
 import { buildDependencyReport } from '../deps/build';
 import { judgeExecution, VerdictError } from '../repeat/verdict-service';
-import { readCellRecords, readSessionMeta } from '../store/sessions';
+import { readCellRecords, readSessionMeta, type RecordCache } from '../store/sessions';
 import { sessionUsage } from '../store/usage';
 import { probeEnvironment } from '../system/probe';
 import { dependencyReports } from './dependencies';
@@ -15,7 +14,7 @@ import { SERVER_ROOT_ENV } from './package-request';
 import { createHandler } from './routes';
 
 export function runCompanion(socket: string): Promise<number> {
-  const records = new Map<string, CellRecord>();
+  const records: RecordCache = new Map();
   const cellRecords = (id: string) => readCellRecords(id, undefined, records);
   const handler = createHandler({
     probe: () => probeEnvironment(),

@@ -106,6 +106,34 @@ describe('companion routes', () => {
     expect(await get('/api/sessions/k/executions?cell_id=b&execution_count=2&wait_ms=2000')).toMatchObject({ status: 200, body: { seq: 2 } });
   });
 
+  it('serves a record only to the run that made it, and refuses a run a restart ended', async () => {
+    let current = { id: 'k', run: 'r1' } as SessionMeta;
+    let records: any[] = [{ seq: 1, run: 'r1', cellId: 'a', executionCount: 1, lineage: 'old' }];
+    const get = await serve({ probe: async () => REPORT, session: () => current, cellRecords: () => records, pollMs: 5 });
+    expect(await get('/api/sessions/k/executions?run=r1&cell_id=a&execution_count=1')).toMatchObject({ status: 200, body: { lineage: 'old' } });
+    // Restart: same kernel id, same cell and count, a new run whose record is not written yet.
+    current = { id: 'k', run: 'r2' } as SessionMeta;
+    const stale = await get('/api/sessions/k/executions?run=r1&cell_id=a&execution_count=1');
+    expect(stale).toMatchObject({ status: 409, body: { error: expect.stringContaining('has restarted') } });
+    expect((await get('/api/sessions/k/executions?run=r2&cell_id=a&execution_count=1&wait_ms=20')).status).toBe(404);
+    setTimeout(() => (records = [...records, { seq: 1, run: 'r2', cellId: 'a', executionCount: 1, lineage: 'new' }]), 30);
+    expect(await get('/api/sessions/k/executions?run=r2&cell_id=a&execution_count=1&wait_ms=2000')).toMatchObject({ status: 200, body: { lineage: 'new' } });
+    // Without a run: the session's current one, never another's record of the same execution.
+    records = [{ seq: 1, run: 'r1', cellId: 'a', executionCount: 1, lineage: 'old' }];
+    expect((await get('/api/sessions/k/executions?cell_id=a&execution_count=1')).status).toBe(404);
+  });
+
+  it('waits (bounded) for a starting kernel’s session, and for a restarted kernel’s next run', async () => {
+    let current: SessionMeta | undefined;
+    const get = await serve({ probe: async () => REPORT, session: () => current, cellRecords: () => [], pollMs: 5 });
+    expect((await get('/api/sessions/k?wait_ms=20')).status).toBe(404);
+    setTimeout(() => (current = { id: 'k', run: 'r1' } as SessionMeta), 30);
+    expect(await get('/api/sessions/k?wait_ms=2000')).toMatchObject({ status: 200, body: { run: 'r1' } });
+    expect((await get('/api/sessions/k?wait_ms=20&after_run=r1')).status).toBe(404);
+    setTimeout(() => (current = { id: 'k', run: 'r2' } as SessionMeta), 30);
+    expect(await get('/api/sessions/k?wait_ms=2000&after_run=r1')).toMatchObject({ status: 200, body: { run: 'r2' } });
+  });
+
   it('refuses other methods and unknown paths', async () => {
     const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/api/health', 'POST')).status).toBe(405);

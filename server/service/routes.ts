@@ -11,6 +11,7 @@ import { diagnose, type EnvironmentReport } from '../core/environment/report';
 import { NotebookError } from '../core/notebook/parse';
 import { RETRACE_VERSION } from '../core/version';
 import type { CellRecord } from '../core/provenance/cell-record';
+import { findExecution } from '../core/provenance/record-match';
 import type { CellVerdict } from '../core/repeat/verdict';
 import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../core/repeat/verdict-request';
 import type { VerdictRequest } from '../repeat/verdict-service';
@@ -79,20 +80,47 @@ export function createHandler(deps: RouteDeps) {
     return cached.report;
   };
 
-  /** The session's record of one cell execution, looking again (bounded) while the launcher writes it. */
-  const waitForRecord = async (id: string, cellId: string | null, count: number, waitMs: number): Promise<CellRecord | undefined> => {
-    const find = () =>
-      deps
-        .cellRecords(id)
-        .filter(r => (cellId === null || r.cellId === cellId) && (Number.isNaN(count) || r.executionCount === count))
-        .pop();
-    const deadline = now() + Math.min(waitMs, MAX_WAIT_MS);
-    let record = find();
-    while (!record && now() < deadline) {
+  /** Look again every pollMs until `find` has an answer or `waitMs` (bounded) is over. */
+  const poll = async <T>(find: () => T | undefined, waitMs: number): Promise<T | undefined> => {
+    const deadline = now() + Math.min(Math.max(0, waitMs), MAX_WAIT_MS);
+    let found = find();
+    while (found === undefined && now() < deadline) {
       await new Promise(r => setTimeout(r, deps.pollMs ?? 100));
-      record = find();
+      found = find();
     }
-    return record;
+    return found;
+  };
+
+  /**
+   * The kernel's session once its launcher has written it (a new kernel's frontend may
+   * ask first), and, with `afterRun`, once it is a later run than that one (a restart).
+   */
+  const waitForSession = (id: string, waitMs: number, afterRun?: string) =>
+    poll(() => {
+      const meta = deps.session(id);
+      return meta && (afterRun === undefined || meta.run !== afterRun) ? meta : undefined;
+    }, waitMs);
+
+  /**
+   * The record of one cell execution of `run` (the session's current run when not
+   * given), looking again (bounded) while the launcher writes it. A 409 when the
+   * kernel has restarted since: that run's records are no longer the session's.
+   */
+  const waitForRecord = async (id: string, run: string | null, cellId: string | null, count: number, waitMs: number): Promise<CellRecord | undefined> => {
+    const wanted = run ?? deps.session(id)?.run;
+    const find = () => {
+      const current = deps.session(id)?.run;
+      if (run !== null && current !== run) {
+        throw new HttpError(409, `kernel ${id} has restarted: run ${run} is over (the current run is ${current ?? 'unknown'}), so its records are not served as this kernel's`);
+      }
+      return findExecution(deps.cellRecords(id), { run: wanted, cellId, executionCount: count });
+    };
+    return poll(find, waitMs);
+  };
+
+  const waitParam = (url: URL, fallback = 0) => {
+    const wait = Number(url.searchParams.get('wait_ms') ?? fallback);
+    return Number.isFinite(wait) ? wait : fallback;
   };
 
   const jobs = new JobRegistry<PackageSummary, PackageProgress>({ ...deps.jobs, describeError: describePackError });
@@ -114,7 +142,7 @@ export function createHandler(deps: RouteDeps) {
       async (url, m) => {
         const cellId = url.searchParams.get('cell_id');
         const count = Number(url.searchParams.get('execution_count') ?? NaN);
-        const record = await waitForRecord(m[1], cellId, count, Number(url.searchParams.get('wait_ms') ?? 0) || 0);
+        const record = await waitForRecord(m[1], url.searchParams.get('run'), cellId, count, waitParam(url));
         return record ? [200, record] : [404, { error: `no record yet of cell ${cellId ?? '(any)'} execution ${url.searchParams.get('execution_count') ?? '(any)'}` }];
       }
     ],
@@ -143,9 +171,11 @@ export function createHandler(deps: RouteDeps) {
       }
     ],
     [
+      // A kernel's session; `wait_ms` waits (bounded) while a starting kernel's launcher
+      // writes it, `after_run` until a restarted kernel's new run has.
       /^\/api\/sessions\/([A-Za-z0-9._-]+)$/,
-      async (_url, m) => {
-        const meta = deps.session(m[1]);
+      async (url, m) => {
+        const meta = /^\.+$/.test(m[1]) ? undefined : await waitForSession(m[1], waitParam(url), url.searchParams.get('after_run') ?? undefined);
         return meta ? [200, meta] : [404, { error: `no audit session for kernel ${m[1]}` }];
       }
     ]
@@ -197,8 +227,7 @@ export function createHandler(deps: RouteDeps) {
         if (!meta.audited) {
           return [409, { error: meta.notAuditedReason ?? 'the repeat sandbox did not start: the cells ran on the host, not in the container' }];
         }
-        const wait = Number(url.searchParams.get('wait_ms') ?? DEFAULT_VERDICT_WAIT_MS);
-        const record = await waitForRecord(m[1], body.cell_id, body.execution_count, Number.isFinite(wait) ? wait : DEFAULT_VERDICT_WAIT_MS);
+        const record = await waitForRecord(m[1], url.searchParams.get('run'), body.cell_id, body.execution_count, waitParam(url, DEFAULT_VERDICT_WAIT_MS));
         if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${m[1]}` }];
         const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs });
         return [200, verdict];

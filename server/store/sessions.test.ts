@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic';
 import { retraceHome } from './paths';
-import { createSession, listSessions, readSessionMeta, sessionPaths, writeSessionMeta, type SessionMeta } from './sessions';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { createSession, listSessions, locateRun, readCellRecords, readSessionMeta, sessionPaths, writeSessionMeta, type RecordCache, type SessionMeta } from './sessions';
 
 const meta = (id: string, startedAt: string): SessionMeta => ({
   id,
@@ -20,9 +21,11 @@ const meta = (id: string, startedAt: string): SessionMeta => ({
 describe('the session store', () => {
   it('creates a private folder per session and reads it back', () => {
     const root = mkdtempSync(join(tmpdir(), 'retrace-store-'));
-    const paths = createSession(meta('k1', '2026-01-01T00:00:00Z'), root);
+    const created = meta('k1', '2026-01-01T00:00:00Z');
+    const paths = createSession(created, root);
     expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
-    expect(readSessionMeta('k1', root)).toEqual(meta('k1', '2026-01-01T00:00:00Z'));
+    expect(created.run).toMatch(/^[0-9a-z]+-[0-9a-f]{12}$/);
+    expect(readSessionMeta('k1', root)).toEqual({ ...meta('k1', '2026-01-01T00:00:00Z'), run: created.run });
     expect(readSessionMeta('nope', root)).toBeUndefined();
   });
 
@@ -57,6 +60,56 @@ describe('a kernel restarted under the same id', () => {
     expect(readdirSync(root).sort()).toEqual(['k3', 'k3.run-1', 'k3.run-2']);
     expect(readFileSync(join(root, 'k3.run-1', 'trace.log'), 'utf8')).toBe('first run');
     expect(readSessionMeta('k3', root)?.startedAt).toBe('2026-01-03T00:00:00Z');
+  });
+
+  const record = (run: string | undefined, seq: number, sha: string): CellRecord =>
+    ({ session: 'k4', run, seq, cellId: 'c1', executionCount: seq, reads: [{ path: 'x.txt', sha256: sha }], lineage: sha }) as unknown as CellRecord;
+  const writeRecord = (cellsDir: string, r: CellRecord) => writeFileAtomic(join(cellsDir, `${r.seq}.json`), JSON.stringify(r) + '\n');
+
+  it('serves the new run’s records after a restart, though they have the same names as the last run’s', () => {
+    const root = mkdtempSync(join(tmpdir(), 'retrace-store-'));
+    const cache: RecordCache = new Map();
+    const first = meta('k4', '2026-01-01T00:00:00Z');
+    const run1 = createSession(first, root);
+    mkdirSync(run1.cells);
+    writeRecord(run1.cells, record(first.run, 1, 'sha256:old'));
+    expect(readCellRecords('k4', root, cache).map(r => r.lineage)).toEqual(['sha256:old']);
+
+    // Restart: same kernel id, same folder name, same record names, another run.
+    const second = meta('k4', '2026-01-02T00:00:00Z');
+    const run2 = createSession(second, root);
+    expect(second.run).not.toBe(first.run);
+    expect(readCellRecords('k4', root, cache)).toEqual([]);
+    mkdirSync(run2.cells);
+    writeRecord(run2.cells, record(second.run, 1, 'sha256:new'));
+    expect(readCellRecords('k4', root, cache).map(r => [r.run, r.lineage])).toEqual([[second.run, 'sha256:new']]);
+    // The earlier run is where the restart moved it, with its own records.
+    expect(locateRun('k4', first.run, root)?.dir).toBe(join(root, 'k4.run-1'));
+    expect(locateRun('k4', second.run, root)?.dir).toBe(join(root, 'k4'));
+    expect(locateRun('k4', 'no-such-run', root)).toBeUndefined();
+    expect(readCellRecords('k4.run-1', root, cache).map(r => r.lineage)).toEqual(['sha256:old']);
+  });
+
+  it('leaves out a record an earlier run’s launcher wrote late into the new run’s folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'retrace-store-'));
+    const first = meta('k5', '2026-01-01T00:00:00Z');
+    createSession(first, root);
+    const second = meta('k5', '2026-01-02T00:00:00Z');
+    const run2 = createSession(second, root);
+    mkdirSync(run2.cells);
+    writeRecord(run2.cells, record(first.run, 7, 'sha256:late'));
+    writeRecord(run2.cells, record(second.run, 1, 'sha256:mine'));
+    expect(readCellRecords('k5', root).map(r => r.lineage)).toEqual(['sha256:mine']);
+  });
+
+  it('still reads sessions recorded before runs had ids', () => {
+    const root = mkdtempSync(join(tmpdir(), 'retrace-store-'));
+    const paths = sessionPaths('k6', root);
+    mkdirSync(paths.cells, { recursive: true });
+    writeFileAtomic(paths.meta, JSON.stringify(meta('k6', '2026-01-01T00:00:00Z')));
+    writeRecord(paths.cells, record(undefined, 1, 'sha256:a'));
+    expect(readCellRecords('k6', root).map(r => r.lineage)).toEqual(['sha256:a']);
+    expect(locateRun('k6', undefined, root)?.dir).toBe(paths.dir);
   });
 });
 

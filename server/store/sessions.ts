@@ -2,11 +2,13 @@
  * The session store: one folder per audited kernel session, holding the raw strace
  * log (append-only, written by strace itself) and a small JSON description.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { sessionsRoot } from './paths';
 import type { CellRecord } from '../core/provenance/cell-record';
+import { recordsOfRun } from '../core/provenance/record-match';
 import type { SessionMeta } from '../core/session';
 
 export type { SessionMeta };
@@ -26,12 +28,19 @@ export function sessionPaths(id: string, root = sessionsRoot()): SessionPaths {
   return { dir, meta: join(dir, 'session.json'), log: join(dir, 'trace.log'), cells: join(dir, 'cells'), startup: join(dir, 'startup.json') };
 }
 
+/** A new run id: one per start of a launcher. */
+export function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
 /**
  * Create the folder (private to the user: traces name every file touched). A kernel
  * restarted by Jupyter keeps its id, so an earlier run's folder is moved aside to
- * `<id>.run-<n>` rather than overwritten.
+ * `<id>.run-<n>` rather than overwritten, and `meta` gets a run id of its own (kept
+ * in it, so later writes of it keep the run).
  */
 export function createSession(meta: SessionMeta, root = sessionsRoot()): SessionPaths {
+  meta.run ??= newRunId();
   const paths = sessionPaths(meta.id, root);
   if (existsSync(paths.dir)) {
     let n = 1;
@@ -48,9 +57,36 @@ export function writeSessionMeta(paths: SessionPaths, meta: SessionMeta): void {
 }
 
 export function readSessionMeta(id: string, root = sessionsRoot()): SessionMeta | undefined {
-  const { meta } = sessionPaths(id, root);
-  if (!existsSync(meta)) return undefined;
-  return JSON.parse(readFileSync(meta, 'utf8')) as SessionMeta;
+  return readMetaAt(sessionPaths(id, root).meta);
+}
+
+function readMetaAt(file: string): SessionMeta | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return JSON.parse(text) as SessionMeta;
+}
+
+/**
+ * Where a run of a session is now: `<id>` while it is the latest run, `<id>.run-<n>`
+ * once a restart moved it aside. A launcher still finishing an earlier run writes
+ * there, never into the folder of the run that replaced it. Undefined when no folder
+ * holds that run.
+ */
+export function locateRun(id: string, run: string | undefined, root = sessionsRoot()): SessionPaths | undefined {
+  const current = sessionPaths(id, root);
+  if (readMetaAt(current.meta)?.run === run) return current;
+  if (!existsSync(root)) return undefined;
+  const prefix = `${id}.run-`;
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
+    const paths = sessionPaths(name, root);
+    if (readMetaAt(paths.meta)?.run === run) return paths;
+  }
+  return undefined;
 }
 
 export interface SessionSummary extends SessionMeta {
@@ -71,28 +107,49 @@ export function listSessions(root = sessionsRoot()): SessionSummary[] {
 
 const MAX_CACHED_RECORDS = 512;
 
+/** Parsed records by file, with the identity of the file they were parsed from. */
+export type RecordCache = Map<string, { stamp: string; record: CellRecord }>;
+
+/** Changes whenever the name holds another file: a restart's new run writes the same names. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The cell records a session's launcher has written, in execution order. Records are
- * written once, atomically, and never changed: pass a cache to parse each only once
- * (the companion looks again every 100 ms while a request waits for a record).
+ * The cell records of a session's current run, in execution order. Each record file
+ * is written once, atomically; but a restart (same kernel id) starts a new run that
+ * writes the same names again, so a cache (the companion looks again every 100 ms
+ * while a request waits for a record) is keyed by the file's identity, not its name,
+ * and records of another run than session.json's are left out.
  */
-export function readCellRecords(id: string, root = sessionsRoot(), cache?: Map<string, CellRecord>): CellRecord[] {
-  const { cells } = sessionPaths(id, root);
+export function readCellRecords(id: string, root = sessionsRoot(), cache?: RecordCache): CellRecord[] {
+  const { cells, meta } = sessionPaths(id, root);
   if (!existsSync(cells)) return [];
-  return readdirSync(cells)
-    .filter(f => /^\d+\.json$/.test(f))
-    .map(f => {
-      const file = join(cells, f);
-      let record = cache?.get(file);
-      if (!record) {
-        record = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
-        cache?.set(file, record);
-        // keep the cache bounded: forget the oldest records first
-        if (cache && cache.size > MAX_CACHED_RECORDS) cache.delete(cache.keys().next().value!);
-      }
-      return record;
-    })
-    .sort((a, b) => a.seq - b.seq);
+  const records: CellRecord[] = [];
+  for (const f of readdirSync(cells)) {
+    if (!/^\d+\.json$/.test(f)) continue;
+    const file = join(cells, f);
+    const stamp = fileStamp(file);
+    if (stamp === undefined) continue; // gone since listed
+    const cached = cache?.get(file);
+    let record = cached?.stamp === stamp ? cached.record : undefined;
+    if (!record) {
+      record = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
+      cache?.delete(file);
+      cache?.set(file, { stamp, record });
+      // keep the cache bounded: forget the oldest records first
+      if (cache && cache.size > MAX_CACHED_RECORDS) cache.delete(cache.keys().next().value!);
+    }
+    records.push(record);
+  }
+  // Read after the records: a run that started meanwhile only hides records, never mixes them.
+  const run = readMetaAt(meta)?.run;
+  return recordsOfRun(records, run).sort((a, b) => a.seq - b.seq);
 }
 
 /**

@@ -19,6 +19,8 @@ export type VerdictLookup = (model: ICellModel) => JudgedVerdict | undefined;
 
 export class CellBadge {
   private readonly button: HTMLButtonElement;
+  /** Kept: a disposed cell has let go of its model by the time it says so. */
+  private readonly model: ICellModel;
   private version = 0;
   private disposed = false;
 
@@ -26,12 +28,13 @@ export class CellBadge {
     private readonly cell: CodeCell,
     private readonly verdictOf: VerdictLookup = () => undefined
   ) {
+    this.model = cell.model;
     this.button = document.createElement('button');
     this.button.type = 'button';
     this.button.className = BADGE_CLASS;
     this.button.addEventListener('click', () => void this.open());
-    cell.model.metadataChanged.connect(this.update, this);
-    cell.model.contentChanged.connect(this.update, this);
+    this.model.metadataChanged.connect(this.update, this);
+    this.model.contentChanged.connect(this.update, this);
     cell.disposed.connect(this.dispose, this);
     this.attach();
     void this.update();
@@ -45,15 +48,16 @@ export class CellBadge {
   }
 
   get metadata(): RetraceCellMetadata | undefined {
-    return this.cell.model.getMetadata(METADATA_KEY) as RetraceCellMetadata | undefined;
+    return this.model.getMetadata(METADATA_KEY) as RetraceCellMetadata | undefined;
   }
 
   async update(): Promise<void> {
     // Hashing is async: only the newest request may paint.
     const version = ++this.version;
     const meta = this.metadata;
-    const judged = this.verdictOf(this.cell.model);
-    const state = badgeState(meta, meta || judged ? await codeHash(this.cell.model.sharedModel.getSource()) : '', judged);
+    if (this.disposed) return;
+    const judged = this.verdictOf(this.model);
+    const state = badgeState(meta, meta || judged ? await codeHash(this.model.sharedModel.getSource()) : '', judged);
     if (this.disposed || version !== this.version) return;
     this.button.textContent = badgeLabel(state);
     this.button.dataset.state = state.kind;
@@ -66,7 +70,7 @@ export class CellBadge {
   private async open(): Promise<void> {
     const saved = this.metadata;
     const meta = isAuditedCell(saved) ? saved : undefined;
-    const verdict = currentVerdict(saved, await codeHash(this.cell.model.sharedModel.getSource()), this.verdictOf(this.cell.model));
+    const verdict = currentVerdict(saved, await codeHash(this.model.sharedModel.getSource()), this.verdictOf(this.model));
     if (!meta && !verdict) return;
     await showDialog({
       title: meta ? `Provenance of cell [${meta.execution_count ?? ' '}]` : 'Repeat of this cell',
@@ -78,8 +82,8 @@ export class CellBadge {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.cell.model.metadataChanged.disconnect(this.update, this);
-    this.cell.model.contentChanged.disconnect(this.update, this);
+    this.model.metadataChanged.disconnect(this.update, this);
+    this.model.contentChanged.disconnect(this.update, this);
     this.button.remove();
   }
 }

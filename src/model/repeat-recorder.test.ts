@@ -1,3 +1,4 @@
+import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
 import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
 import { CompanionError, type RetraceClient } from '../api';
@@ -43,22 +44,36 @@ function cell(id: string, source: string, count: number | null, metadata: Record
   } as any;
 }
 
+/** A kernel connection as the recorder sees it: its id, name and status changes (`restart` emits one). */
+function kernelOf(name: string) {
+  const kernel = { id: 'k1', name, statusChanged: null as unknown as Signal<object, string>, restart: () => kernel.statusChanged.emit('restarting') };
+  kernel.statusChanged = new Signal<object, string>(kernel);
+  return kernel;
+}
+
 function panel(kernelName = 'retrace-repeat', metadata: Record<string, unknown> = { retrace: structuredClone(notebookMeta) }) {
-  return { isDisposed: false, sessionContext: { session: { kernel: { id: 'k1', name: kernelName } } }, content: { model: modelWith(metadata) }, metadata } as any;
+  return { isDisposed: false, sessionContext: { session: { kernel: kernelOf(kernelName) } }, content: { model: modelWith(metadata) }, metadata } as any;
 }
 
 function client(answer: (body: VerdictRequestBody) => CellVerdict | Error) {
   const bodies: VerdictRequestBody[] = [];
+  const runs: Array<string | undefined> = [];
+  let run = 0;
   const c = {
-    verdict: async (_kernel: string, body: VerdictRequestBody) => {
+    verdict: async (_kernel: string, asked: string | undefined, body: VerdictRequestBody) => {
+      runs.push(asked);
       bodies.push(body);
       const a = answer(body);
       if (a instanceof Error) throw a;
       return a;
     },
-    session: async () => ({ id: 'k1', kind: 'repeat', audited: true, container: { archive: '/w/nb.retrace.tar.gz', hash: digest('f'), mode: 'layered' } })
+    // Each restart of the kernel is a new run of it.
+    session: async (_kernel: string, options?: { afterRun?: string }) => {
+      if (options?.afterRun === `run-${run}` || run === 0) run++;
+      return { id: 'k1', run: `run-${run}`, kind: 'repeat', audited: true, container: { archive: '/w/nb.retrace.tar.gz', hash: digest('f'), mode: 'layered' } };
+    }
   } as unknown as RetraceClient;
-  return { c, bodies };
+  return { c, bodies, runs };
 }
 
 const verdict = (status: CellVerdict['status']): CellVerdict => ({ status, reason: 'why', outputs: { same: true, differences: [] }, fall_through: [], lineage: digest('e'), log: { session: 'k1', seq: 1 } });
@@ -133,5 +148,31 @@ describe('the repeat recorder', () => {
     const settled = recorder.whenSettled(nb);
     recorder.reset(nb);
     expect(await settled).toMatchObject({ pending: 1, interrupted: true });
+  });
+
+  it('asks for the verdicts of the run it is talking to, and drops what was queued before a restart', async () => {
+    const { c, bodies, runs } = client(() => verdict('reproduced'));
+    const recorder = new RepeatRecorder(c);
+    const nb = panel();
+    const kernel = nb.sessionContext.session.kernel;
+    const a = cell('a', 'x = 1', 1, { retrace: structuredClone(auditMeta) });
+    recorder.noteScheduled(nb, a);
+    await recorder.noteExecuted(nb, a, true);
+    expect(runs).toEqual(['run-1']);
+
+    // Queued, then the kernel restarts (same id): that execution is never judged.
+    const b = cell('b', 'y = 2', 2);
+    recorder.noteScheduled(nb, b);
+    kernel.restart();
+    recorder.reset(nb);
+    await recorder.noteExecuted(nb, b, false);
+    expect(bodies).toHaveLength(1);
+
+    // Run again after the restart: judged in the new run, with the source queued now.
+    b.model.sharedModel.getSource = () => 'y = 3';
+    recorder.noteScheduled(nb, b);
+    await recorder.noteExecuted(nb, b, true);
+    expect(runs).toEqual(['run-1', 'run-2']);
+    expect(bodies[1].code_hash).toBe(await (await import('../../server/core/lineage/digest')).codeHash('y = 3'));
   });
 });

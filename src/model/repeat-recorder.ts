@@ -11,13 +11,14 @@ import type { Cell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { codeHash } from '../../server/core/lineage/digest';
-import type { JudgedVerdict } from '../../server/core/metadata/badge-state';
+import { auditIdentity, type JudgedVerdict } from '../../server/core/metadata/badge-state';
 import { archiveAsNamed, isAuditedCell, withRepeat, withVerdict } from '../../server/core/metadata/repeat-metadata';
 import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
 import { summarize } from '../../server/core/repeat/verdict';
 import { CompanionError, type RetraceClient } from '../api';
 import { REPEAT_KERNEL } from '../tokens';
 import type { CellVerdict, RepeatSummary, VerdictRequestBody } from '../types';
+import { KernelRuns } from './kernel-runs';
 
 export interface JudgedCell {
   panel: NotebookPanel;
@@ -57,6 +58,8 @@ export interface ExecutionError {
 
 interface RunState {
   session: string;
+  /** The kernel connection's epoch the run's cells were queued in (see KernelRuns). */
+  epoch: number;
   pending: number;
   /** The latest verdict of each cell, by cell id. */
   verdicts: Map<string, CellVerdict>;
@@ -66,8 +69,8 @@ interface RunState {
 }
 
 export class RepeatRecorder {
-  /** The source each cell had when it was scheduled, oldest first: what actually ran. */
-  private readonly scheduled = new WeakMap<Cell, string[]>();
+  /** The source each cell had when it was scheduled, oldest first: what actually ran, on which kernel and epoch. */
+  private readonly scheduled = new WeakMap<Cell, Array<{ source: string; session: string; epoch: number }>>();
   private readonly judgedVerdicts = new WeakMap<ICellModel, JudgedVerdict>();
   private readonly runs = new WeakMap<NotebookPanel, RunState>();
   private readonly _judged = new Signal<this, JudgedCell>(this);
@@ -75,7 +78,10 @@ export class RepeatRecorder {
   private readonly _progress = new Signal<this, RepeatTally>(this);
   private readonly _finished = new Signal<this, RepeatTally>(this);
 
-  constructor(private readonly client: RetraceClient) {}
+  constructor(
+    private readonly client: RetraceClient,
+    private readonly kernelRuns = new KernelRuns(client)
+  ) {}
 
   /** Emitted when a cell got its verdict (and, if audited, it is in its metadata). */
   get judged(): ISignal<this, JudgedCell> {
@@ -106,17 +112,23 @@ export class RepeatRecorder {
     const kernel = panel.sessionContext.session?.kernel;
     if (!kernel || kernel.name !== REPEAT_KERNEL || cell.model.type !== 'code') return;
     const queued = this.scheduled.get(cell) ?? [];
-    queued.push(cell.model.sharedModel.getSource());
+    const epoch = this.kernelRuns.epochOf(kernel);
+    queued.push({ source: cell.model.sharedModel.getSource(), session: kernel.id, epoch });
     this.scheduled.set(cell, queued);
-    this.runFor(panel, kernel.id).pending++;
+    this.runFor(panel, kernel.id, epoch).pending++;
   }
 
   async noteExecuted(panel: NotebookPanel, cell: Cell, success: boolean, error?: ExecutionError | null): Promise<void> {
     const kernel = panel.sessionContext.session?.kernel;
     const run = this.runs.get(panel);
-    // Only what was queued on this repeat kernel: not the audit's cells, not a kernel since replaced.
-    if (!kernel || kernel.name !== REPEAT_KERNEL || !run || run.session !== kernel.id) return;
-    const source = this.scheduled.get(cell)?.shift();
+    if (!kernel || kernel.name !== REPEAT_KERNEL) return;
+    // Only what was queued on this repeat kernel in its current run: not the audit's
+    // cells, not a kernel since replaced or restarted (those executions never finish).
+    const epoch = this.kernelRuns.epochOf(kernel);
+    const queue = this.scheduled.get(cell) ?? [];
+    while (queue.length && (queue[0].session !== kernel.id || queue[0].epoch !== epoch)) queue.shift();
+    if (!run || run.session !== kernel.id || run.epoch !== epoch) return;
+    const source = queue.shift()?.source;
     if (source === undefined) return;
     try {
       const count = (cell.model as ICodeCellModel).executionCount;
@@ -133,12 +145,16 @@ export class RepeatRecorder {
         ...replyOf(success, error),
         outputs: (cell.model as ICodeCellModel).outputs.toJSON() as unknown as VerdictRequestBody['outputs']
       };
-      const verdict = await this.client.verdict(kernel.id, body);
+      const session = await this.kernelRuns.sessionOf(kernel, run.epoch);
+      if (!session) throw new CompanionError('the repeat kernel restarted (or has no session) before this cell could be judged', 404);
+      const verdict = await this.client.verdict(kernel.id, session.run, body);
+      // A verdict of a run that is over (the kernel restarted meanwhile) is nobody's.
+      if (this.runs.get(panel) !== run || run.epoch !== this.kernelRuns.epochOf(kernel)) return;
       run.verdicts.set(cell.model.id, verdict);
       if (cell.isDisposed) return;
-      this.judgedVerdicts.set(cell.model, { verdict, codeHash: hash });
       // Never touch the audit's own fields; a cell the audit did not see has none to join.
       const meta = cell.model.getMetadata(METADATA_KEY);
+      this.judgedVerdicts.set(cell.model, { verdict, codeHash: hash, audit: auditIdentity(meta) });
       if (isAuditedCell(meta)) cell.model.setMetadata(METADATA_KEY, withVerdict(meta, verdict));
       this._judged.emit({ panel, cell, verdict });
     } catch (e) {
@@ -175,12 +191,12 @@ export class RepeatRecorder {
     run.waiters.splice(0).forEach(resolve => resolve(tally));
   }
 
-  /** The run of this kernel session; a new kernel starts a new tally. */
-  private runFor(panel: NotebookPanel, session: string): RunState {
+  /** The run of this kernel session; a new kernel, or a restart of it, starts a new tally. */
+  private runFor(panel: NotebookPanel, session: string, epoch: number): RunState {
     let run = this.runs.get(panel);
-    if (!run || run.session !== session) {
+    if (!run || run.session !== session || run.epoch !== epoch) {
       this.reset(panel);
-      run = { session, pending: 0, verdicts: new Map(), notRun: 0, unjudged: 0, waiters: [] };
+      run = { session, epoch, pending: 0, verdicts: new Map(), notRun: 0, unjudged: 0, waiters: [] };
       this.runs.set(panel, run);
     }
     return run;

@@ -19,7 +19,8 @@ export const auditNoticePlugin: JupyterFrontEndPlugin<void> = {
 
     const check = async (kernel: Kernel.IKernelConnection | null | undefined) => {
       if (!kernel || kernel.name !== AUDIT_KERNEL || warned.has(kernel.id)) return;
-      const session = await service.client.session(kernel.id).catch(() => undefined);
+      // The launcher writes its session as it starts, perhaps after the kernel connects: let the companion wait for it.
+      const session = await service.client.session(kernel.id, { waitMs: 20_000 }).catch(() => undefined);
       if (session && !session.audited) {
         warned.add(kernel.id);
         Notification.warning(`This notebook's kernel is NOT being audited. ${session.notAuditedReason ?? ''}`, {

@@ -16,7 +16,7 @@ export const cellBadgesPlugin: JupyterFrontEndPlugin<void> = {
     const verdictOf = repeats.verdictOf.bind(repeats);
 
     const ensure = (cell: Cell) => {
-      if (cell.model.type !== 'code' || cell.isDisposed) return;
+      if (cell.isDisposed || cell.model?.type !== 'code') return;
       const badge = badges.get(cell);
       if (badge) badge.attach();
       else badges.set(cell, new CellBadge(cell as CodeCell, verdictOf));

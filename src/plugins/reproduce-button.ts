@@ -21,6 +21,7 @@ import type { RepeatTally } from '../model/repeat-recorder';
 import { DEFAULT_REPRODUCE_SETTINGS, containerLocation, ReproduceRun, type ReproduceSettings } from '../model/reproduce-run';
 import { ReproduceStatus } from '../panels/reproduce-status';
 import { CommandIDs, IRetraceService, REPEAT_KERNEL } from '../tokens';
+import { watchEdits } from './watch-edits';
 import { watchSettings } from './watch-settings';
 
 const PLUGIN_ID = 'jupyterlab-retrace:reproduce-button';
@@ -122,6 +123,17 @@ export const reproduceButtonPlugin: JupyterFrontEndPlugin<void> = {
       isActive: () => !!tracker.currentWidget && runs.has(tracker.currentWidget),
       activeStateChanged: statusActivity
     });
+    // The summary describes the notebook as the run left it: a new audit of one of its
+    // cells, or an edit of its code, and it no longer does.
+    const outdated = (panel: NotebookPanel) => {
+      const run = runs.get(panel);
+      if (!run || running.has(panel) || (run.phase !== 'done' && run.phase !== 'failed')) return;
+      runs.delete(panel);
+      showCurrentRun();
+    };
+    service.recorder.recorded.connect((_, { panel }) => outdated(panel));
+    tracker.widgetAdded.connect((_, panel) => watchEdits(panel, outdated));
+    tracker.forEach(panel => watchEdits(panel, outdated));
     // Toolbar buttons to enable or disable, and the commands' state, as runs start and end.
     const busyChanged = new Set<() => void>([() => app.commands.notifyCommandChanged(CommandIDs.reproduceNotebook)]);
     tracker.currentChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.reproduceNotebook));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeHash, shortDigest, sourceText } from '../lineage/digest';
-import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict } from './badge-state';
+import { auditIdentity, badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict } from './badge-state';
 import type { CellVerdict } from '../repeat/verdict';
 import type { RetraceCellMetadata } from './types';
 
@@ -70,9 +70,22 @@ describe('verdict badges', () => {
     const judged = { verdict: verdict('changed', 'not in the audit: a new cell'), codeHash: 'sha256:cc' };
     expect(badgeState(undefined, 'sha256:cc', judged)).toEqual({ kind: 'changed', reason: 'not in the audit: a new cell', outputsSame: true });
     expect(badgeState(undefined, 'sha256:dd', judged)).toEqual({ kind: 'not-audited' });
-    const failedEdited = { verdict: verdict('failed', 'NameError: y (the code was edited since the audit)'), codeHash: 'sha256:bb' };
+    const failedEdited = { verdict: verdict('failed', 'NameError: y (the code was edited since the audit)'), codeHash: 'sha256:bb', audit: auditIdentity(meta({})) };
     expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:bb', failedEdited)).toMatchObject({ kind: 'failed' });
     expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:ee', failedEdited)).toMatchObject({ kind: 'edited' });
     expect(currentVerdict(meta({}), 'sha256:aa')).toBeUndefined();
+  });
+
+  it('are gone once the cell is audited again: a verdict speaks only for the audit it was judged against', () => {
+    const audit = meta({ started_at: '2026-01-01T10:00:00.000Z', log: { session: 'k1', seq: 4, events_sha256: 'sha256:ff' } });
+    const judged = { verdict: verdict('changed', 'the code was edited since the audit'), codeHash: 'sha256:aa', audit: auditIdentity(audit) };
+    expect(badgeState(audit, 'sha256:aa', judged)).toMatchObject({ kind: 'changed' });
+    // The same cell audited again (a new execution, even with the same lineage): the audit shows.
+    const again = meta({ started_at: '2026-01-01T10:05:00.000Z', log: { session: 'k2', seq: 1, events_sha256: 'sha256:ff' } });
+    expect(auditIdentity(again)).not.toBe(auditIdentity(audit));
+    expect(badgeState(again, 'sha256:aa', judged)).toEqual({ kind: 'audited', lineage: '01234567', status: 'complete' });
+    expect(currentVerdict(again, 'sha256:aa', judged)).toBeUndefined();
+    // A cell the audit never saw keeps its verdict while it stays unaudited.
+    expect(auditIdentity(undefined)).toBeUndefined();
   });
 });

@@ -17,6 +17,19 @@ export type BadgeState =
 export interface JudgedVerdict {
   verdict: CellVerdict;
   codeHash: string;
+  /** The cell's audit when it was judged (auditIdentity); undefined for a cell the audit never saw. */
+  audit?: string;
+}
+
+/**
+ * Which audit of a cell its metadata holds: a new audit of the cell (even one with
+ * the same lineage) is another execution, so a verdict given against the one before
+ * no longer speaks for it.
+ */
+export function auditIdentity(meta: unknown): string | undefined {
+  const m = meta as Partial<RetraceCellMetadata> | undefined;
+  if (!m || typeof m !== 'object' || typeof m.lineage !== 'string' || typeof m.code_hash !== 'string') return undefined;
+  return [m.log?.session ?? '', m.log?.seq ?? '', m.started_at ?? '', m.lineage].join(' ');
 }
 
 export const VERDICT_KINDS: readonly VerdictStatus[] = ['reproduced', 'changed', 'diverged', 'failed'];
@@ -29,10 +42,13 @@ export function isVerdictState(state: BadgeState): state is Extract<BadgeState, 
  * The verdict that still speaks for the cell's current source: none once the cell is
  * edited after it. A saved verdict does not keep the hash of the source it judged,
  * but the judge says: `changed` judged a source other than the audit's, every other
- * verdict the audit's own (a failure of an edited cell falls back to "edited").
+ * verdict the audit's own (a failure of an edited cell falls back to "edited"). A
+ * verdict given in this session speaks only while the cell keeps the audit it was
+ * judged against.
  */
 export function currentVerdict(meta: RetraceCellMetadata | undefined, currentCodeHash: string, judged?: JudgedVerdict): CellVerdict | undefined {
-  if (judged) return judged.codeHash === currentCodeHash ? judged.verdict : undefined;
+  // A verdict judged against an audit the cell no longer has (it was audited again) is gone.
+  if (judged && judged.audit === auditIdentity(meta)) return judged.codeHash === currentCodeHash ? judged.verdict : undefined;
   const verdict = meta?.verdict;
   if (!verdict || typeof meta.code_hash !== 'string') return undefined;
   const judgedTheAudited = verdict.status !== 'changed';

@@ -9,6 +9,8 @@ import type { CellLineageEvents } from './cell-provenance';
 
 export interface CellRecord {
   session: string;
+  /** The run of the session that made it (session.json `run`): see record-match.ts. */
+  run?: string;
   seq: number;
   cellId: string | null;
   /** 16 hex digits of the SHA-256 of the code the kernel ran (the agent's begin mark); absent from older sessions. */
