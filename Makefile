@@ -17,12 +17,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APT_RUNTIME := strace proot bubblewrap nodejs
-APT_TEST    := chromium fonts-dejavu-core
+# graphviz and fontconfig: tests/corpus/pipeline-diagram runs dot and fc-list.
+APT_TEST    := chromium fonts-dejavu-core graphviz fontconfig
 
 TS_SOURCES := $(shell find src server schema style -type f 2>/dev/null) package.json tsconfig.json
 BUILT      := jupyterlab_retrace/labextension/package.json jupyterlab_retrace/node/retrace.cjs
 
-.PHONY: help setup demo test build typecheck unit integration ui clean
+.PHONY: help setup demo test build typecheck unit integration ui corpus clean
 
 help:
 	@echo "make demo   install what is missing, build, and start JupyterLab with retrace on examples/"
@@ -34,7 +35,7 @@ $(STAMPS)/apt-runtime:
 	@bash scripts/apt-ensure.sh $(APT_RUNTIME)
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/apt-test:
+$(STAMPS)/apt-test: Makefile
 	@bash scripts/apt-ensure.sh $(APT_TEST)
 	@mkdir -p $(STAMPS) && touch $@
 
@@ -92,6 +93,9 @@ ui: setup $(STAMPS)/apt-test
 	cd ui-tests && npx playwright test
 
 bench: setup ; bench/audit-overhead $(BENCH_ARGS)
+
+# Not part of make test: tens of minutes (tests/corpus/README.md).
+corpus: setup $(STAMPS)/apt-test ; tests/corpus/run $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(STAMPS) lib tsconfig.tsbuildinfo jupyterlab_retrace/labextension jupyterlab_retrace/node \
