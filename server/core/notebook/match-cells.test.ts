@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchCells, matchedIndex, type CellKey } from './match-cells';
+import { matchCells, matchedIndex, matchOne, type CellKey } from './match-cells';
 
 const cells = (codes: string, ids?: string): CellKey[] => codes.split('').map((c, i) => ({ codeHash: `sha256:${c}`, ...(ids ? { id: ids[i] === '-' ? undefined : ids[i] } : {}) }));
 
@@ -58,5 +58,17 @@ describe('matchCells', () => {
   it('handles empty notebooks', () => {
     expect(matchCells([], cells('ab'))).toEqual([{ b: 0 }, { b: 1 }]);
     expect(matchCells(cells('ab'), [])).toEqual([{ a: 0 }, { a: 1 }]);
+  });
+});
+
+describe('matchOne', () => {
+  it('finds one cell’s match through the whole notebook, else by its id, else by code only one cell has', () => {
+    const audit = cells('abcd');
+    // JupyterLab gives an id-less notebook's cells ids of its own: matched through the notebook
+    expect(matchOne(audit, { id: 'q', codeHash: 'sha256:X' }, cells('aXcd', 'pqrs'))).toBe(1);
+    expect(matchOne(audit, { id: 'r', codeHash: 'sha256:c' }, cells('aXcd', 'pqrs'))).toBe(2);
+    expect(matchOne(cells('ab', 'xy'), { id: 'y', codeHash: 'sha256:Z' })).toBe(1);
+    expect(matchOne(audit, { id: 'n', codeHash: 'sha256:c' })).toBe(2);
+    expect(matchOne(cells('aa'), { codeHash: 'sha256:a' })).toBeUndefined();
   });
 });

@@ -104,3 +104,17 @@ export function matchedIndex(a: CellKey[], b: CellKey[]): Array<number | undefin
   for (const p of matchCells(a, b)) if (p.b !== undefined && p.a !== undefined) out[p.b] = p.a;
   return out;
 }
+
+/**
+ * The match in `a` of one cell of a notebook whose code cells are `b` (`cell` among
+ * them by id). Without `b`, only what the cell says of itself: its id, else code
+ * that only one cell of `a` has.
+ */
+export function matchOne(a: CellKey[], cell: CellKey, b?: CellKey[]): number | undefined {
+  const at = b && cell.id ? b.findIndex(c => c.id === cell.id) : -1;
+  if (b && at >= 0) return matchedIndex(a, b)[at];
+  const byId = cell.id ? uniqueIds(a).get(cell.id) : undefined;
+  if (byId !== undefined) return byId;
+  const same = a.flatMap((c, i) => (c.codeHash === cell.codeHash ? [i] : []));
+  return same.length === 1 ? same[0] : undefined;
+}
