@@ -2,7 +2,8 @@
  * `retrace repeat NOTEBOOK [--container ARCHIVE] [-o OUTPUT] [--strict]`: run every
  * code cell under the repeat kernel, in the container, then compare each with its
  * audit and write the notebook with outputs and verdicts. Prints a table and exits 1
- * when a cell diverged or failed, so a CI job can gate on it.
+ * when a cell diverged or failed (with --strict also when one changed), so a CI job
+ * can gate on it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import type { Session } from '@jupyterlab/services';
 import { REPEAT_KERNEL_NAME } from '../core/capture/kernel-command';
 import { InputError } from '../core/errors';
 import { codeHash, sourceText } from '../core/lineage/digest';
-import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
+import { METADATA_KEY, type RepeatSummary, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
+import { matchedIndex } from '../core/notebook/match-cells';
 import { parseNotebook, type NotebookCell } from '../core/notebook/parse';
 import type { Output } from '../core/notebook/outputs';
 import type { CellRecord } from '../core/provenance/cell-record';
@@ -54,8 +56,8 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
   // Unpack (or find in the cache) first: a bad archive is reported before any kernel starts.
   const container = await openContainer(archive);
   const audited = parseNotebook(readFileSync(container.notebookPath, 'utf8'), `${basename(archive)}:notebook.ipynb`);
-  const auditById = new Map(audited.cells.filter(c => c.id).map(c => [c.id!, c]));
   const code = nb.cells.filter(c => c.cell_type === 'code');
+  const auditFor = await auditCellsFor(audited.cells, code);
 
   const server = await startJupyterServer({
     python: opts.python,
@@ -106,7 +108,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
   const verdicts: Array<{ cell: NotebookCell; verdict: CellVerdict }> = [];
   for (const [i, { cell, reply, error }] of ran.entries()) {
     const record: CellRecord | undefined = records[i];
-    const auditCell = cell.id ? auditById.get(cell.id) : undefined;
+    const auditCell = auditFor[i];
     const auditMeta = auditCell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
     const verdict = judgeCell(
       { metadata: auditMeta, record: auditRecord(container.provenanceDir, auditMeta), outputs: (auditCell?.outputs ?? []) as Output[] },
@@ -133,7 +135,28 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
   log(formatVerdictTable(verdicts.map(v => ({ id: v.cell.id, verdict: v.verdict }))));
   const notRun = code.length - ran.length;
   log(`${summary.reproduced} of ${code.length} cells reproduced` + (notRun ? `; ${notRun} not run (the kernel died)` : '') + `. Wrote ${output}`);
-  return summary.diverged || summary.failed || notRun ? 1 : 0;
+  return exitCode(summary, notRun, opts.strict);
+}
+
+/**
+ * 1 when the notebook did not reproduce: a cell diverged or failed, or did not run; with
+ * --strict also when a cell was changed (edited, or not matched to any audited cell),
+ * since then the notebook that ran is not the one audited.
+ */
+export function exitCode(summary: RepeatSummary, notRun: number, strict: boolean): number {
+  return summary.diverged || summary.failed || notRun || (strict && summary.changed) ? 1 : 0;
+}
+
+/** For each code cell to run, the audited cell it repeats (by id, else by code and position: server/core/notebook/match-cells.ts). */
+async function auditCellsFor(auditedCells: NotebookCell[], code: NotebookCell[]): Promise<Array<NotebookCell | undefined>> {
+  const audit = auditedCells.filter(c => c.cell_type === 'code');
+  const key = async (c: NotebookCell, ran: boolean) => ({
+    id: c.id,
+    codeHash: (ran ? (c.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined)?.code_hash : undefined) ?? (await codeHash(c.source))
+  });
+  const auditKeys = await Promise.all(audit.map(c => key(c, true)));
+  const ownKeys = await Promise.all(code.map(c => key(c, false)));
+  return matchedIndex(auditKeys, ownKeys).map(i => (i === undefined ? undefined : audit[i]));
 }
 
 function auditRecord(provenanceDir: string, meta: RetraceCellMetadata | undefined): CellRecord | undefined {

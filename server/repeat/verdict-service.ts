@@ -11,6 +11,9 @@ import { METADATA_KEY, type RetraceCellMetadata } from '../core/metadata/types';
 import type { Output } from '../core/notebook/outputs';
 import type { CellRecord } from '../core/provenance/cell-record';
 import { judgeCell, type CellVerdict } from '../core/repeat/verdict';
+import { sourceText } from '../core/lineage/digest';
+import { matchOne } from '../core/notebook/match-cells';
+import type { NotebookCell } from '../core/notebook/parse';
 import type { SessionMeta } from '../core/session';
 import { containersRoot } from '../container/unpack';
 
@@ -20,6 +23,8 @@ export interface VerdictRequest {
   reply: 'ok' | 'error' | 'aborted' | 'dead';
   error?: { ename: string; evalue: string };
   outputs: Output[];
+  /** The notebook's code cells as the cell ran, to match cells without (the audit's) ids. */
+  codeCells?: Array<{ id: string; code_hash: string }>;
 }
 
 export class VerdictError extends Error {}
@@ -32,10 +37,15 @@ function containerDir(meta: SessionMeta): string {
   return dir;
 }
 
+const sourceHash = (source: string | string[]) => 'sha256:' + createHash('sha256').update(sourceText(source)).digest('hex');
+
 export function judgeExecution(meta: SessionMeta, record: CellRecord | undefined, req: VerdictRequest): CellVerdict {
   const dir = containerDir(meta);
   const audited = JSON.parse(readFileSync(join(dir, 'notebook.ipynb'), 'utf8'));
-  const cell = (audited.cells ?? []).find((c: { id?: string }) => c.id === req.cellId);
+  const code = ((audited.cells ?? []) as NotebookCell[]).filter(c => c.cell_type === 'code');
+  const keys = code.map(c => ({ id: c.id, codeHash: (c.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined)?.code_hash ?? sourceHash(c.source) }));
+  const at = matchOne(keys, { id: req.cellId, codeHash: req.codeHash }, req.codeCells?.map(c => ({ id: c.id, codeHash: c.code_hash })));
+  const cell = at === undefined ? undefined : code[at];
   const auditMeta = cell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
   let auditRecord: CellRecord | undefined;
   if (auditMeta?.log) {

@@ -229,7 +229,7 @@ export function createHandler(deps: RouteDeps) {
         }
         const record = await waitForRecord(m[1], url.searchParams.get('run'), body.cell_id, body.execution_count, waitParam(url, DEFAULT_VERDICT_WAIT_MS));
         if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${m[1]}` }];
-        const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs });
+        const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs, codeCells: body.code_cells });
         return [200, verdict];
       }
     ]

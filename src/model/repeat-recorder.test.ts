@@ -51,8 +51,9 @@ function kernelOf(name: string) {
   return kernel;
 }
 
-function panel(kernelName = 'retrace-repeat', metadata: Record<string, unknown> = { retrace: structuredClone(notebookMeta) }) {
-  return { isDisposed: false, sessionContext: { session: { kernel: kernelOf(kernelName) } }, content: { model: modelWith(metadata) }, metadata } as any;
+function panel(kernelName = 'retrace-repeat', metadata: Record<string, unknown> = { retrace: structuredClone(notebookMeta) }, cells: any[] = []) {
+  const list = { get length() { return cells.length; }, get: (i: number) => cells[i].model };
+  return { isDisposed: false, sessionContext: { session: { kernel: kernelOf(kernelName) } }, content: { model: { ...modelWith(metadata), cells: list } }, metadata, cells } as any;
 }
 
 function client(answer: (body: VerdictRequestBody) => CellVerdict | Error) {
@@ -85,6 +86,7 @@ describe('the repeat recorder', () => {
     const nb = panel();
     const audited = cell('audited', 'x = 1', 1, { retrace: structuredClone(auditMeta) });
     const added = cell('added', 'y = 2', 2);
+    nb.cells.push(audited, added);
     const finished: RepeatTally[] = [];
     recorder.finished.connect((_, t) => finished.push(t));
 
@@ -96,6 +98,8 @@ describe('the repeat recorder', () => {
 
     expect(bodies[0]).toMatchObject({ cell_id: 'audited', execution_count: 1, reply: 'ok', outputs: [{ output_type: 'stream' }] });
     expect(bodies[0].code_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // the notebook's code cells go along, so the companion can match an audit without these ids
+    expect(bodies[0].code_cells).toEqual([{ id: 'audited', code_hash: bodies[0].code_hash }, { id: 'added', code_hash: bodies[1].code_hash }]);
     expect(bodies[1]).toMatchObject({ cell_id: 'added', reply: 'error', error: { ename: 'NameError', evalue: 'z' } });
     // Beside the audit, which stays as it was; a cell the audit never saw keeps its verdict in memory.
     const written = audited.metadata.retrace;

@@ -143,7 +143,8 @@ export class RepeatRecorder {
         execution_count: count,
         code_hash: hash,
         ...replyOf(success, error),
-        outputs: (cell.model as ICodeCellModel).outputs.toJSON() as unknown as VerdictRequestBody['outputs']
+        outputs: (cell.model as ICodeCellModel).outputs.toJSON() as unknown as VerdictRequestBody['outputs'],
+        code_cells: await codeCellsOf(panel, cell, hash)
       };
       const session = await this.kernelRuns.sessionOf(kernel, run.epoch);
       if (!session) throw new CompanionError('the repeat kernel restarted (or has no session) before this cell could be judged', 404);
@@ -234,6 +235,18 @@ export class RepeatRecorder {
     this._finished.emit(tally);
     run.waiters.splice(0).forEach(resolve => resolve(tally));
   }
+}
+
+/**
+ * The notebook's code cells as this one ran (its own hash is of what ran): the
+ * companion matches them to the audit's by position and code when ids do not match,
+ * as they do not for an nbformat 4.4 notebook, whose ids JupyterLab made up.
+ */
+async function codeCellsOf(panel: NotebookPanel, ran: Cell, ranHash: string): Promise<VerdictRequestBody['code_cells']> {
+  const model = panel.isDisposed ? null : panel.content.model;
+  if (!model) return undefined;
+  const code = Array.from({ length: model.cells.length }, (_, i) => model.cells.get(i)).filter(c => c.type === 'code');
+  return Promise.all(code.map(async c => ({ id: c.id, code_hash: c === ran.model ? ranHash : await codeHash(c.sharedModel.getSource()) })));
 }
 
 /** The reply as the verdict request has it: an error names its exception; no name means the kernel aborted the cell. */

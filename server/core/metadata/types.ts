@@ -11,7 +11,7 @@ import type { CellVerdict } from '../repeat/verdict';
 export type { CellVerdict };
 
 export const METADATA_KEY = 'retrace';
-export const SPEC_VERSION = '1.1.0';
+export const SPEC_VERSION = '1.2.0';
 
 /** `sha256:` followed by 64 lowercase hex digits. */
 export type Digest = string;

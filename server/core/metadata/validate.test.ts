@@ -95,14 +95,14 @@ describe('validateNotebookMetadata', () => {
     const errors = errorsOf(
       validateNotebookMetadata({ ...notebookExample, extra: 1, environment: { ...notebookExample.environment, os: 'x' } })
     );
-    expect(errors).toContain('(root): unknown property "extra" (spec 1.1.0 allows no extra keys here)');
-    expect(errors).toContain('/environment: unknown property "os" (spec 1.1.0 allows no extra keys here)');
+    expect(errors).toContain('(root): unknown property "extra" (spec 1.2.0 allows no extra keys here)');
+    expect(errors).toContain('/environment: unknown property "os" (spec 1.2.0 allows no extra keys here)');
   });
 
   it('says when unknown keys may come from a newer minor spec version', () => {
     const errors = errorsOf(validateNotebookMetadata({ ...notebookExample, spec_version: '1.3.0', extra: 1 }));
     expect(errors[0]).toMatch(/unknown property "extra"/);
-    expect(errors[1]).toMatch(/spec_version 1\.3\.0, newer than the 1\.1\.0/);
+    expect(errors[1]).toMatch(/spec_version 1\.3\.0, newer than the 1\.2\.0/);
   });
 
   it('rejects timestamps that are not ISO 8601 with an offset', () => {
@@ -210,7 +210,7 @@ describe('validateCellMetadata', () => {
     cell.files.read[0].mtime = 1;
     cell.counts.threads = 3;
     cell.log.path = '/x';
-    const suffix = '(spec 1.1.0 allows no extra keys here)';
+    const suffix = '(spec 1.2.0 allows no extra keys here)';
     expect(errorsOf(validateCellMetadata(cell))).toEqual([
       `(root): unknown property "notes" ${suffix}`,
       `/files: unknown property "deleted" ${suffix}`,

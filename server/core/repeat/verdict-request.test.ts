@@ -10,6 +10,8 @@ describe('the verdict request body', () => {
     const failed = parseVerdictRequestBody({ ...good, reply: 'error', error: { ename: 'ValueError', evalue: 'x', traceback: [] } });
     expect(failed.error).toEqual({ ename: 'ValueError', evalue: 'x' });
     expect(parseVerdictRequestBody({ ...good, error: null })).not.toHaveProperty('error');
+    const cells = [{ id: 'c1', code_hash: HASH, extra: 1 }];
+    expect(parseVerdictRequestBody({ ...good, code_cells: cells }).code_cells).toEqual([{ id: 'c1', code_hash: HASH }]);
   });
 
   it('says which field is wrong', () => {
@@ -23,5 +25,6 @@ describe('the verdict request body', () => {
     expect(bad({ outputs: [{}] })).toThrow('"outputs"');
     expect(bad({ outputs: undefined })).toThrow('"outputs"');
     expect(bad({ error: { ename: 1 } })).toThrow('"error"');
+    expect(bad({ code_cells: [{ id: 'c1' }] })).toThrow('"code_cells"');
   });
 });

@@ -16,6 +16,11 @@ export interface VerdictRequestBody {
   reply: 'ok' | 'error' | 'aborted';
   error?: { ename: string; evalue: string };
   outputs: Output[];
+  /**
+   * The notebook's code cells (id, hash of their source) as the cell ran: lets the
+   * companion match cells to an audit that has no ids (nbformat 4.4) or other ones.
+   */
+  code_cells?: Array<{ id: string; code_hash: string }>;
 }
 
 /** What is wrong with a request body, in words for the one who sent it. */
@@ -44,6 +49,11 @@ export function parseVerdictRequestBody(x: unknown): VerdictRequestBody {
     reply: b.reply as VerdictRequestBody['reply'],
     outputs: b.outputs as Output[]
   };
+  if (b.code_cells !== undefined) {
+    const ok = Array.isArray(b.code_cells) && b.code_cells.every(c => c && typeof c.id === 'string' && typeof c.code_hash === 'string' && DIGEST.test(c.code_hash));
+    if (!ok) fail('"code_cells" must be a list of { id, code_hash } (code_hash: sha256: and 64 hex digits)');
+    body.code_cells = (b.code_cells as Array<{ id: string; code_hash: string }>).map(c => ({ id: c.id, code_hash: c.code_hash }));
+  }
   if (b.error !== undefined && b.error !== null) {
     const e = b.error as Record<string, unknown>;
     if (typeof e !== 'object' || typeof e.ename !== 'string' || typeof e.evalue !== 'string') fail('"error" must be { ename, evalue } strings');

@@ -15,7 +15,7 @@ function record(over: Partial<CellRecord> = {}): CellRecord {
   };
 }
 
-const auditMeta = { code_hash: 'sha256:code', lineage: 'sha256:L1', status: 'complete', files: { read: [{ path: 'data/x.csv', sha256: 'sha256:aa', size: 3 }], written: [] } } as unknown as RetraceCellMetadata;
+const auditMeta = { code_hash: 'sha256:code', lineage: 'sha256:L1', status: 'complete', files: { read: [{ path: 'data/x.csv', sha256: 'sha256:aa', size: 3 }], written: [] }, programs: [] } as unknown as RetraceCellMetadata;
 const audit: AuditSide = { metadata: auditMeta, record: record({ session: 'audit' }), outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }] };
 const repeat = (over: Partial<RepeatSide> = {}): RepeatSide => ({
   codeHash: 'sha256:code', record: record(), reply: 'ok', outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }], mode: 'layered', ...over
@@ -40,6 +40,8 @@ describe('judgeCell', () => {
   it('diverged: names the data file read with other content', () => {
     const v = judgeCell(audit, repeat({ record: record({ lineage: 'sha256:L2', reads: [{ path: 'data/x.csv', sha256: 'sha256:bb', size: 3 }] }) }), hashImage);
     expect(v).toMatchObject({ status: 'diverged', reason: 'reads data/x.csv with different content', first_difference: { kind: 'file' } });
+    // every first difference, worded as `retrace diff` words them, for the badge dialog
+    expect(v.differences).toEqual(['reads data/x.csv with different content: sha256:aa in the audit, sha256:bb in the repeat']);
   });
 
   it('diverged: blames an earlier cell when only the lineage carried over differs', () => {

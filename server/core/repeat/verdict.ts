@@ -9,18 +9,16 @@
  * lineage is about state, and a cell can print the time and still reproduce.
  * Pure: every input is plain data.
  */
-import type { CellLineageEvents } from '../provenance/cell-provenance';
+import { describeDifferences, firstDifference } from '../diff/describe';
+import { diffExecutions, type Execution } from '../diff/execution-diff';
+import { compareOutputs, type HashImage, type OutputComparison } from '../diff/outputs';
 import type { CellRecord } from '../provenance/cell-record';
-import type { FileRecord, RepeatSummary, RetraceCellMetadata } from '../metadata/types';
+import type { RepeatSummary, RetraceCellMetadata } from '../metadata/types';
 import type { Output } from '../notebook/outputs';
 
-export type VerdictStatus = 'reproduced' | 'changed' | 'diverged' | 'failed';
+export { compareOutputs, type OutputComparison };
 
-export interface OutputComparison {
-  same: boolean;
-  /** One line per difference: `output 2 (image/png) differs`. */
-  differences: string[];
-}
+export type VerdictStatus = 'reproduced' | 'changed' | 'diverged' | 'failed';
 
 export interface CellVerdict {
   status: VerdictStatus;
@@ -28,6 +26,8 @@ export interface CellVerdict {
   reason: string;
   /** The first difference found, when diverged. */
   first_difference?: { kind: 'file' | 'event' | 'earlier-cell' | 'lineage'; audit?: string; repeat?: string };
+  /** When diverged: every first difference, one line each (server/core/diff/describe.ts), outputs aside. */
+  differences?: string[];
   outputs: OutputComparison;
   /** Files the repeat took from the host, not the container. */
   fall_through: string[];
@@ -53,7 +53,7 @@ export interface RepeatSide {
   mode: 'layered' | 'strict';
 }
 
-export function judgeCell(audit: AuditSide, repeat: RepeatSide, hashImage: (base64: string) => string): CellVerdict {
+export function judgeCell(audit: AuditSide, repeat: RepeatSide, hashImage: HashImage): CellVerdict {
   const outputs = compareOutputs(audit.outputs, repeat.outputs, hashImage);
   const base = {
     outputs,
@@ -72,8 +72,39 @@ export function judgeCell(audit: AuditSide, repeat: RepeatSide, hashImage: (base
   if (repeat.record && repeat.record.lineage === audit.metadata!.lineage) {
     return { status: 'reproduced', reason: `same code, same lineage${fell}`, ...base };
   }
-  const first = firstDifference(audit, repeat.record!);
-  return { status: 'diverged', reason: first.line, first_difference: first.difference, ...base };
+  const names = { a: 'the audit', b: 'the repeat' };
+  const d = diffExecutions(auditExecution(audit), repeatExecution(repeat.record!, repeat), hashImage, names);
+  const first = firstDifference(d, { a: audit.metadata!.lineage, b: repeat.record!.lineage }, names);
+  // Outputs have their own field; the lines are what lineage is made of.
+  const differences = describeDifferences({ ...d, outputs: { same: true, differences: [] } }, names);
+  return { status: 'diverged', reason: first.line, first_difference: first.difference, differences, ...base };
+}
+
+/** The audit as the metadata has it, with the events and carried-in lineage of its record when the container holds it. */
+function auditExecution(audit: AuditSide): Execution {
+  const m = audit.metadata!;
+  return {
+    codeHash: m.code_hash,
+    lineage: m.lineage,
+    reads: m.files.read,
+    writes: m.files.written,
+    programs: m.programs,
+    ...(audit.record ? { previousLineage: audit.record.previousLineage, events: audit.record.lineageEvents } : {}),
+    outputs: audit.outputs
+  };
+}
+
+function repeatExecution(record: CellRecord, repeat: RepeatSide): Execution {
+  return {
+    codeHash: repeat.codeHash,
+    lineage: record.lineage,
+    reads: record.reads,
+    writes: record.writes,
+    programs: record.programs,
+    previousLineage: record.previousLineage,
+    events: record.lineageEvents,
+    outputs: repeat.outputs
+  };
 }
 
 function failureReason(repeat: RepeatSide): string {
@@ -83,97 +114,6 @@ function failureReason(repeat: RepeatSide): string {
     return `${what}; it reads ${missing[0]}, which the container does not hold (strict mode: nothing falls through to the host)`;
   }
   return `${what} (the audit did not)`;
-}
-
-interface Difference {
-  line: string;
-  difference: CellVerdict['first_difference'];
-}
-
-function firstDifference(audit: AuditSide, repeat: CellRecord): Difference {
-  const a = audit.metadata!;
-  const fileDiff = compareReads(a.files.read, repeat.reads);
-  if (fileDiff) return fileDiff;
-  const before = audit.record?.previousLineage;
-  if (before && before !== repeat.previousLineage) {
-    return { line: 'an earlier cell diverged or changed (lineage carries over from cell to cell)', difference: { kind: 'earlier-cell', audit: before, repeat: repeat.previousLineage } };
-  }
-  if (audit.record) {
-    const eventDiff = compareEvents(audit.record.lineageEvents, repeat.lineageEvents);
-    if (eventDiff) return eventDiff;
-  }
-  return { line: 'the lineage differs (its events are not in the container to say where)', difference: { kind: 'lineage', audit: a.lineage, repeat: repeat.lineage } };
-}
-
-function compareReads(audit: FileRecord[], repeat: FileRecord[]): Difference | undefined {
-  const inRepeat = new Map(repeat.map(r => [r.path, r]));
-  for (const r of audit) {
-    const again = inRepeat.get(r.path);
-    if (!again) return { line: `no longer reads ${r.path}`, difference: { kind: 'file', audit: r.path } };
-    if (r.sha256 !== again.sha256) {
-      return { line: `reads ${r.path} with different content`, difference: { kind: 'file', audit: `${r.path} ${r.sha256 ?? '?'}`, repeat: `${again.path} ${again.sha256 ?? '?'}` } };
-    }
-  }
-  const inAudit = new Set(audit.map(r => r.path));
-  const extra = repeat.find(r => !inAudit.has(r.path));
-  if (extra) return { line: `reads ${extra.path}, which the audit did not`, difference: { kind: 'file', repeat: extra.path } };
-  return undefined;
-}
-
-function compareEvents(audit: CellLineageEvents, repeat: CellLineageEvents): Difference | undefined {
-  const seq = (name: string, a: string[], b: string[]): Difference | undefined => {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (a[i] !== b[i]) {
-        const line = a[i] === undefined ? `does more: ${b[i]}` : b[i] === undefined ? `stops short of ${a[i]}` : `${a[i]} became ${b[i]}`;
-        return { line: `${name} event ${i + 1}: ${line}`, difference: { kind: 'event', audit: a[i], repeat: b[i] } };
-      }
-    }
-    return undefined;
-  };
-  return (
-    seq('kernel', audit.main, repeat.main) ??
-    seq('child-process', audit.children.map(c => c.join(' ; ')), repeat.children.map(c => c.join(' ; '))) ??
-    seq('worker', audit.pool, repeat.pool)
-  );
-}
-
-/** What an output shows, for comparison: text as is, images by hash, other data as JSON. */
-function outputFingerprint(o: Output, hashImage: (base64: string) => string): { kind: string; value: string } {
-  switch (o.output_type) {
-    case 'stream':
-      return { kind: `stream ${o.name}`, value: joinText(o.text) };
-    case 'error':
-      return { kind: 'error', value: `${o.ename}: ${o.evalue}` };
-    case 'display_data':
-    case 'execute_result': {
-      const data = (o.data ?? {}) as Record<string, unknown>;
-      const kinds = Object.keys(data).sort();
-      const parts = kinds.map(k => {
-        const v = data[k];
-        if (k.startsWith('image/') && k !== 'image/svg+xml') return `${k}=${hashImage(joinText(v))}`;
-        return `${k}=${typeof v === 'string' || Array.isArray(v) ? joinText(v) : JSON.stringify(v)}`;
-      });
-      return { kind: kinds.find(k => k.startsWith('image/')) ?? kinds[0] ?? o.output_type, value: parts.join('\n') };
-    }
-    default:
-      return { kind: o.output_type, value: JSON.stringify(o) };
-  }
-}
-
-function joinText(v: unknown): string {
-  return Array.isArray(v) ? v.join('') : String(v ?? '');
-}
-
-export function compareOutputs(audit: Output[], repeat: Output[], hashImage: (base64: string) => string): OutputComparison {
-  const differences: string[] = [];
-  for (let i = 0; i < Math.max(audit.length, repeat.length); i++) {
-    const a = audit[i] && outputFingerprint(audit[i], hashImage);
-    const b = repeat[i] && outputFingerprint(repeat[i], hashImage);
-    if (!a) differences.push(`output ${i + 1} (${b!.kind}) is new`);
-    else if (!b) differences.push(`output ${i + 1} (${a.kind}) is missing`);
-    else if (a.kind !== b.kind || a.value !== b.value) differences.push(`output ${i + 1} (${a.kind}) differs`);
-  }
-  return { same: differences.length === 0, differences };
 }
 
 export function summarize(verdicts: CellVerdict[]): RepeatSummary {
