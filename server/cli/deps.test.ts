@@ -15,7 +15,7 @@ const report: DependencyReport = {
   session: 's1',
   package_database: 'dpkg',
   total: {
-    python: [{ name: 'numpy', version: '2.1.0', location: '/v/site-packages', files: 3, first_cell: null }],
+    python: [{ name: 'numpy', version: '2.1.0', location: '/v/site-packages', files: 3, use: 'imported', first_cell: null }],
     system: [],
     unowned: { count: 0, examples: [] },
     programs: [],

@@ -1,6 +1,7 @@
 /** `retrace package NOTEBOOK`: build the container and say what is in it and what was left out. */
 import { relative } from 'node:path';
 import type { LeftOut } from '../core/container/manifest';
+import { describeProgress, progressFraction, ProgressThrottle } from '../core/container/package-progress';
 import type { SessionUsage } from '../core/container/usage';
 import { buildDependencyReport } from '../deps/build';
 import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
@@ -38,16 +39,25 @@ function dependencyReportFor(notebook: string) {
   return (usage: SessionUsage) => buildDependencyReport(usage, { notebook });
 }
 
-/** One progress line on a terminal, rewritten in place; nothing when piped. */
-function progressPrinter(): (p: PackProgress) => void {
-  if (!process.stderr.isTTY) return () => undefined;
-  let last = 0;
+/** A terminal's progress line is redrawn this often at most; a log (stderr piped) gets a line this often. */
+const TTY_INTERVAL_MS = 200;
+const LOG_INTERVAL_MS = 5000;
+
+/** On a terminal, one progress line rewritten in place; otherwise a line per phase and every few seconds. */
+export function progressPrinter(
+  tty = !!process.stderr.isTTY,
+  write: (text: string) => void = t => process.stderr.write(t),
+  now: () => number = Date.now
+): (p: PackProgress) => void {
+  const throttle = new ProgressThrottle(tty ? TTY_INTERVAL_MS : LOG_INTERVAL_MS);
   return p => {
-    const now = Date.now();
-    if (p.phase !== 'done' && now - last < 200) return;
-    last = now;
-    const line = p.phase === 'done' ? '' : `${p.phase} ${p.done}/${p.total}`;
-    process.stderr.write(`\r\x1b[K${line}`);
+    if (p.phase === 'done') {
+      if (tty) write('\r\x1b[K');
+      return;
+    }
+    if (!throttle.shouldShow(p, now())) return;
+    const line = `${describeProgress(p)} (${Math.floor(progressFraction(p) * 100)}%)`;
+    write(tty ? `\r\x1b[K${line}` : `retrace: ${line}\n`);
   };
 }
 

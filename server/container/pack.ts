@@ -136,14 +136,21 @@ export async function packNotebook(opts: PackOptions): Promise<PackResult> {
     const lookup = cachedLookup();
     const warnings: string[] = [];
     const limit = concurrencyLimit(COPY_CONCURRENCY);
-    let done = 0;
+    // Counted as the result counts them: distinct regular files. A folder the run
+    // opened is none, a link and its target are one; a file left out is done too.
+    const fileOf = new Map(wanted.map(w => [w.path, regularFileOf(w.path, lookup)]));
+    const files = new Set([...fileOf.values()].filter((f): f is string => f !== undefined));
+    const filesDone = new Set<string>();
     let contentBytes = 0;
     await Promise.all(
       wanted.map(w =>
         limit(async () => {
           const added = await addPath(w, { lookup, secrets, store, builder, maxFileBytes, notebookDir: usage.notebookDir, warnings });
           contentBytes += added;
-          progress({ phase: 'copying', done: ++done, total: wanted.length });
+          const file = fileOf.get(w.path);
+          if (file === undefined || filesDone.has(file)) return;
+          filesDone.add(file);
+          progress({ phase: 'copying', done: filesDone.size, total: files.size });
         })
       )
     );
@@ -161,8 +168,7 @@ export async function packNotebook(opts: PackOptions): Promise<PackResult> {
     await writeProvenance(staging, audited.path, session.id, root, opts.dependencyReport ? await opts.dependencyReport(usage) : undefined);
     await fs.writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
 
-    progress({ phase: 'archiving', done: 0, total: manifest.entries.length });
-    const archiveBytes = await writeArchive(staging, output, n => progress({ phase: 'archiving', done: n, total: manifest.entries.length }));
+    const archiveBytes = await writeArchive(staging, output, (done, total, written) => progress({ phase: 'archiving', done, total, archiveBytes: written }));
     progress({ phase: 'done', done: 1, total: 1 });
     return {
       archive: output,
@@ -319,12 +325,45 @@ async function writeProvenance(staging: string, notebook: string, id: string, ro
   if (deps !== undefined) await fs.writeFile(join(staging, 'deps.json'), JSON.stringify(deps, null, 1) + '\n');
 }
 
-/** gzip'd tar of the staging folder, blobs before the links to them; written aside, then renamed. */
-async function writeArchive(staging: string, output: string, onEntry: (n: number) => void): Promise<number> {
+/** The regular file a path leads to through its links, if it does (a folder, a missing path: none). */
+function regularFileOf(path: string, lookup: CachedFs): string | undefined {
+  const chain = resolveChain(path, lookup);
+  if (chain.problem || !chain.resolved) return undefined;
+  return chain.steps[chain.steps.length - 1].kind === 'file' ? chain.resolved : undefined;
+}
+
+/** How often archive progress is reported at most, and how often at least while a large file goes in. */
+const ARCHIVE_PROGRESS_MS = 250;
+
+/**
+ * gzip'd tar of the staging folder, blobs before the links to them; written aside,
+ * then renamed. Progress: bytes of content gone into the archive out of all there
+ * are (each blob once: root/ holds hard links, which tar stores without content),
+ * and the compressed bytes written so far.
+ */
+async function writeArchive(staging: string, output: string, onProgress: (done: number, total: number, written: number) => void): Promise<number> {
   const partial = join(dirname(output), `.${basename(output)}.${process.pid}.partial`);
   const present: string[] = [];
-  for (const m of ['manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs', 'root']) await listDepthFirst(staging, m, present);
-  let n = 0;
+  const content = { bytes: 0, inodes: new Set<string>() };
+  for (const m of ['manifest.json', 'notebook.ipynb', 'deps.json', 'provenance', 'blobs', 'root']) await listDepthFirst(staging, m, present, content);
+  const total = content.bytes;
+  let done = 0;
+  let last = 0;
+  const report = (force = false) => {
+    const now = Date.now();
+    if (!force && now - last < ARCHIVE_PROGRESS_MS) return;
+    last = now;
+    let written = 0;
+    try {
+      written = lstatSync(partial).size;
+    } catch {
+      // not created yet
+    }
+    onProgress(done, total, written);
+  };
+  report(true);
+  // The compressed size grows while one large file goes in, between two entries.
+  const ticker = setInterval(() => report(), ARCHIVE_PROGRESS_MS * 2);
   try {
     await tar.c(
       {
@@ -338,27 +377,44 @@ async function writeArchive(staging: string, output: string, onEntry: (n: number
         // One entry at a time: with several in flight, node-tar 7 stalls on a hard
         // link whose original is still being written.
         jobs: 1,
-        onWriteEntry: () => {
-          if (++n % 200 === 0) onEntry(n);
-        }
+        // Counted when the entry has gone into the compressor ('end'; a 'data'
+        // listener here would start the entry flowing before tar takes its data).
+        onWriteEntry: entry =>
+          entry.on('end', () => {
+            if (entry.type === 'File') done += entry.stat?.size ?? 0;
+            report();
+          })
       },
       present
     );
+    clearInterval(ticker);
+    done = total;
+    report(true);
     await fs.rename(partial, output);
   } catch (e) {
+    clearInterval(ticker);
     await fs.rm(partial, { force: true });
     throw e;
   }
   return (await fs.stat(output)).size;
 }
 
-/** A member and everything under it, each folder before its content, names sorted. */
-async function listDepthFirst(base: string, member: string, out: string[]): Promise<void> {
+/**
+ * A member and everything under it, each folder before its content, names sorted;
+ * adds the bytes tar will store: each regular file's size, a file with other hard
+ * links only the first time (as node-tar does, by device and inode).
+ */
+async function listDepthFirst(base: string, member: string, out: string[], content: { bytes: number; inodes: Set<string> }): Promise<void> {
   const st = await fs.lstat(join(base, member)).catch(() => undefined);
   if (!st) return;
   out.push(member);
+  if (st.isFile()) {
+    const inode = `${st.dev}:${st.ino}`;
+    if (st.nlink < 2 || !content.inodes.has(inode)) content.bytes += st.size;
+    if (st.nlink > 1) content.inodes.add(inode);
+  }
   if (!st.isDirectory()) return;
-  for (const name of (await fs.readdir(join(base, member))).sort()) await listDepthFirst(base, `${member}/${name}`, out);
+  for (const name of (await fs.readdir(join(base, member))).sort()) await listDepthFirst(base, `${member}/${name}`, out, content);
 }
 
 function unameOf(): Manifest['uname'] {

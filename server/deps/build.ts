@@ -5,8 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { allPrograms, allSoftware, type SessionUsage } from '../core/container/usage';
-import { PythonDistIndex } from '../core/deps/python-dists';
-import { buildReport, isDependencyNoise, type DependencyReport } from '../core/deps/report';
+import { PythonDistIndex, type PythonOwner } from '../core/deps/python-dists';
+import { isSitePackagesFolder } from '../core/deps/python-use';
+import { allListed, buildReport, isDependencyNoise, type DependencyReport } from '../core/deps/report';
 import { dpkgOwners, dpkgVersions, type DpkgOptions } from './dpkg';
 import { pythonDistributionsFor } from './python-metadata';
 
@@ -45,8 +46,16 @@ async function missingSizes(usage: SessionUsage): Promise<Map<string, number>> {
 
 export async function buildDependencyReport(usage: SessionUsage, options: BuildDependencyOptions = {}): Promise<DependencyReport> {
   const paths = [...new Set([...allSoftware(usage), ...allPrograms(usage)])].filter(p => !isDependencyNoise(p));
-  const [directories, dists, sizes] = await Promise.all([directoriesAmong(paths), pythonDistributionsFor(paths), missingSizes(usage)]);
+  // A listed site-packages folder shows every distribution in it: read their metadata too.
+  const listedSitePackages = allListed(usage).filter(isSitePackagesFolder);
+  const [directories, dists, sizes] = await Promise.all([directoriesAmong(paths), pythonDistributionsFor([...paths, ...listedSitePackages]), missingSizes(usage)]);
   const python = new PythonDistIndex(dists);
+  const installedIn = new Map<string, PythonOwner[]>();
+  for (const d of dists) {
+    const here = installedIn.get(d.location) ?? [];
+    here.push({ name: d.name, version: d.version, location: d.location });
+    installedIn.set(d.location, here);
+  }
 
   const forDpkg = paths.filter(p => !directories.has(p) && !python.ownerOf(p));
   const debian = options.dpkg === false ? { available: false, owners: new Map<string, string>() } : await dpkgOwners(forDpkg, options.dpkg);
@@ -60,7 +69,8 @@ export async function buildDependencyReport(usage: SessionUsage, options: BuildD
       debianVersion: pkg => versions.get(pkg),
       packageDatabase: debian.available ? 'dpkg' : null,
       sizeOf: p => sizes.get(p),
-      isDirectory: p => directories.has(p)
+      isDirectory: p => directories.has(p),
+      pythonDistributionsIn: folder => installedIn.get(folder) ?? []
     },
     { notebook: options.notebook ?? usage.notebookDir, maxUnownedExamples: options.maxUnownedExamples }
   );

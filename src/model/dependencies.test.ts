@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RetraceClient } from '../api';
 import type { DependencyReport } from '../types';
-import { DependenciesModel, scopedSection } from './dependencies';
+import { DependenciesModel, pythonByUse, scopedSection } from './dependencies';
 
 const empty = { python: [], system: [], unowned: { count: 0, examples: [] }, programs: [], data: { read: [], written: [] } };
 const report = (session: string): DependencyReport => ({
@@ -38,6 +38,16 @@ describe('the part of a report a scope selects', () => {
     expect(scopedSection(r, 'cell', 'b')).toMatchObject({ kind: 'cell', section: { seq: 2 } });
     expect(scopedSection(r, 'cell', 'c')).toEqual({ kind: 'cell-not-run' });
     expect(scopedSection(r, 'cell', null)).toEqual({ kind: 'no-cell' });
+  });
+});
+
+describe('a section\'s Python distributions by use', () => {
+  it('puts the imported apart from those only present, reading an entry without `use` as imported', () => {
+    const dist = (name: string, use?: 'imported' | 'present') => ({ name, version: '1', location: '/sp', files: 1, first_cell: null, ...(use ? { use } : {}) });
+    const section = { ...empty, python: [dist('numpy', 'imported'), dist('old'), dist('pip', 'present'), dist('hatchling', 'present')] } as DependencyReport['total'];
+    const { imported, present } = pythonByUse(section);
+    expect(imported.map(p => p.name)).toEqual(['numpy', 'old']);
+    expect(present.map(p => p.name)).toEqual(['pip', 'hatchling']);
   });
 });
 

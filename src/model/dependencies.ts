@@ -7,7 +7,7 @@
  */
 import { type ISignal, Signal } from '@lumino/signaling';
 import type { RetraceClient } from '../api';
-import type { CellDependencySection, DependencyReport, DependencySection } from '../types';
+import type { CellDependencySection, DependencyReport, DependencySection, PythonEntry } from '../types';
 
 /** The notebook the user looks at: its contents path and the audit session its metadata names. */
 export interface NotebookTarget {
@@ -44,6 +44,12 @@ export function scopedSection(report: DependencyReport, scope: DependencyScope, 
   let latest: CellDependencySection | undefined;
   for (const cell of report.cells) if (cell.cell_id === cellId && (!latest || cell.seq > latest.seq)) latest = cell;
   return latest ? { kind: 'cell', section: latest } : { kind: 'cell-not-run' };
+}
+
+/** A section's Python distributions: those the run imported, and those only present (shown apart, collapsed). */
+export function pythonByUse(section: DependencySection): { imported: PythonEntry[]; present: PythonEntry[] } {
+  // Reports from earlier versions (a container's deps.json) have no `use`: all counted as used then.
+  return { imported: section.python.filter(p => p.use !== 'present'), present: section.python.filter(p => p.use === 'present') };
 }
 
 export class DependenciesModel {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RetraceClient } from '../api';
 import type { JobStatus, PackageProgress } from '../types';
-import { packageRequest, progressFraction, runPackageJob } from './package-job';
+import { describeProgress, packageRequest, progressFraction, runPackageJob } from './package-job';
 
 const summary = { archive: '/r/a.retrace.tar.gz', archiveBytes: 1, files: 1, blobs: 1, contentBytes: 1, leftOut: [], environmentRemoved: [], warnings: [] };
 
@@ -38,18 +38,8 @@ describe('a packaging job as the frontend follows it', () => {
     await expect(runPackageJob(slow.c, { notebook: 'a.ipynb' }, { pollMs: 5, timeoutMs: 20 })).rejects.toThrow(/too long/);
   });
 
-  it('maps progress onto 0..1, in order', () => {
-    const order: Array<PackageProgress | null> = [
-      null,
-      { phase: 'collecting', done: 0, total: 1 },
-      { phase: 'copying', done: 0, total: 10 },
-      { phase: 'copying', done: 10, total: 10 },
-      { phase: 'archiving', done: 5, total: 10 },
-      { phase: 'done', done: 1, total: 1 }
-    ];
-    const values = order.map(progressFraction);
-    expect([...values].sort((a, b) => a - b)).toEqual(values);
-    expect(values[values.length - 1]).toBe(1);
-    expect(progressFraction({ phase: 'copying', done: 0, total: 0 })).toBe(0.05);
+  it('shows progress as the command line does (server/core/container/package-progress.ts)', () => {
+    expect(describeProgress({ phase: 'archiving', done: 1024, total: 2048, archiveBytes: 512 })).toBe('writing the archive: 1.0 KiB of 2.0 KiB, 512 B written');
+    expect(progressFraction({ phase: 'done', done: 1, total: 1 })).toBe(1);
   });
 });

@@ -35,35 +35,8 @@ export function packageRequest(notebookPath: string, settings: PackageSettings):
   return request;
 }
 
-/** Between 0 and 1: collecting is quick, copying is most of the work, archiving the rest. */
-export function progressFraction(p: PackageProgress | null): number {
-  if (!p) return 0;
-  const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
-  switch (p.phase) {
-    case 'collecting':
-      return 0.05 * within;
-    case 'copying':
-      return 0.05 + 0.7 * within;
-    case 'archiving':
-      return 0.75 + 0.24 * within;
-    case 'done':
-      return 1;
-  }
-}
-
-export function describeProgress(p: PackageProgress | null): string {
-  if (!p) return 'starting';
-  switch (p.phase) {
-    case 'collecting':
-      return 'collecting what the audit used';
-    case 'copying':
-      return `copying files ${p.done}/${p.total}`;
-    case 'archiving':
-      return 'writing the archive';
-    case 'done':
-      return 'done';
-  }
-}
+// In words and as a fraction: the same for the dialog and `retrace package`.
+export { describeProgress, progressFraction } from '../../server/core/container/package-progress';
 
 export async function runPackageJob(client: RetraceClient, request: PackageRequest, options: RunOptions = {}): Promise<PackageOutcome> {
   const pollMs = options.pollMs ?? 500;

@@ -9,8 +9,8 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { formatSize, shortHash } from '../../server/core/deps/format';
-import type { DependenciesModel, DependenciesState, DependencyScope, ScopedSection } from '../model/dependencies';
-import type { DataEntry, DependencyReport, DependencySection } from '../types';
+import { pythonByUse, type DependenciesModel, type DependenciesState, type DependencyScope, type ScopedSection } from '../model/dependencies';
+import type { DataEntry, DependencyReport, DependencySection, PythonEntry } from '../types';
 
 export const DEPENDENCY_PANEL_ID = 'jp-retrace-dependencies';
 
@@ -98,7 +98,15 @@ class FilterTable {
   }
 }
 
-const where = (ref: { seq: number } | null) => (ref ? `first used by execution ${ref.seq}` : 'first used at kernel start-up');
+const where = (ref: { seq: number } | null, how: string) => (ref ? `first ${how} by execution ${ref.seq}` : `first ${how} at kernel start-up`);
+
+function pythonRows(entries: PythonEntry[], how: string): Row[] {
+  return entries.map(p => ({ cells: [{ text: p.name, title: `${p.location}\n${where(p.first_cell, how)}` }, p.version, String(p.files)] }));
+}
+
+export const PRESENT_EXPLANATION =
+  'Only their metadata was read (an entry-point scan or a version lookup, as dask, IPython and Jupyter make, opens every installed distribution’s metadata), ' +
+  'or they were in a site-packages folder the run listed. The notebook does not need them installed to run.';
 
 function dataRows(entries: DataEntry[]): Row[] {
   return entries.map(d => ({
@@ -111,7 +119,11 @@ export class DependencyPanel extends Widget {
   private readonly status: HTMLElement;
   private readonly scopeButtons = new Map<DependencyScope, HTMLButtonElement>();
   private readonly tables: HTMLElement;
-  private readonly python = new FilterTable('python', 'Python distributions', ['Name', 'Version', 'Files']);
+  private readonly python = new FilterTable('python', 'Python distributions imported', ['Name', 'Version', 'Files']);
+  /** Collapsed: what the run merely saw is context, not what the notebook needs. */
+  private readonly present = new FilterTable('python-present', 'Present, not imported', ['Name', 'Version', 'Files']);
+  private readonly presentSummary: HTMLElement;
+  private readonly presentGroup: HTMLDetailsElement;
   private readonly system = new FilterTable('system', 'System packages', ['Name', 'Version', 'Files']);
   private readonly programs = new FilterTable('programs', 'Programs', ['Path', 'Package']);
   private readonly read = new FilterTable('read', 'Data read', ['Path', 'Size', 'Hash']);
@@ -148,7 +160,15 @@ export class DependencyPanel extends Widget {
     this.status = el('div', 'jp-retrace-deps-status');
     this.status.setAttribute('role', 'status');
     this.status.setAttribute('aria-live', 'polite');
-    this.tables = el('div', 'jp-retrace-deps-tables', ...[this.python, this.system, this.programs, this.read, this.written].map(t => t.node));
+    this.presentSummary = el('summary', 'jp-retrace-deps-present-summary');
+    this.presentGroup = el('details', 'jp-retrace-deps-present', this.presentSummary, el('p', 'jp-retrace-deps-note', PRESENT_EXPLANATION), this.present.node);
+    this.tables = el(
+      'div',
+      'jp-retrace-deps-tables',
+      this.python.node,
+      this.presentGroup,
+      ...[this.system, this.programs, this.read, this.written].map(t => t.node)
+    );
 
     this.node.append(
       el('div', 'jp-retrace-section-header', el('h3', '', 'Dependencies'), refresh),
@@ -213,11 +233,12 @@ export class DependencyPanel extends Widget {
   }
 
   private fill(section: DependencySection, report: DependencyReport): void {
-    this.python.setRows(
-      section.python.map(p => ({
-        cells: [{ text: p.name, title: `${p.location}\n${where(p.first_cell)}` }, p.version, String(p.files)]
-      }))
-    );
+    const { imported, present } = pythonByUse(section);
+    const seen = present.length ? `${present.length} more present, not imported: see below.` : '';
+    this.python.setRows(pythonRows(imported, 'imported'), imported.length ? seen : '');
+    this.present.setRows(pythonRows(present, 'seen'));
+    this.presentSummary.textContent = `Python distributions present, not imported (${present.length})`;
+    this.presentGroup.hidden = !present.length;
     const { count, examples } = section.unowned;
     const unowned = count ? `${count} file${count === 1 ? '' : 's'} no package owns` + (examples.length ? `, e.g. ${examples.slice(0, 3).join(', ')}` : '') : '';
     this.system.setRows(

@@ -4,7 +4,7 @@
  * come from importlib.metadata and dpkg-query themselves.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { CellUsage, SessionUsage } from '../../server/core/container/usage'
 import { STDLIB_NAME } from '../../server/core/deps/python-dists';
 import type { DependencyReport } from '../../server/core/deps/report';
 import { buildDependencyReport } from '../../server/deps/build';
+import { retrace } from './jupyter-server';
 
 const repo = resolve(__dirname, '../..');
 const python = join(repo, '.venv/bin/python');
@@ -141,4 +142,44 @@ describe.skipIf(!existsSync(python))('retrace deps on this machine', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * On a real audit: importing dask scans entry points, which opens the metadata of
+ * every distribution in the venv. Those are present, not imported; what the
+ * notebook's code loaded is imported.
+ */
+describe.skipIf(!existsSync(python))('retrace deps on an audited example', () => {
+  it('tells the distributions image-convolution.ipynb imported from those only present', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retrace-deps-example-'));
+    try {
+      cpSync(join(repo, 'examples', 'image-convolution.ipynb'), join(dir, 'image-convolution.ipynb'));
+      const home = join(dir, '.retrace');
+      const audit = await retrace(['audit', 'image-convolution.ipynb', '-o', 'audited.ipynb'], dir, home);
+      expect(audit.status, audit.stderr).toBe(0);
+      const out = await retrace(['deps', 'audited.ipynb', '--json'], dir, home);
+      expect(out.status, out.stderr).toBe(0);
+      const report = JSON.parse(out.stdout) as DependencyReport;
+      const names = (use: string) => report.total.python.filter(p => p.use === use).map(p => p.name);
+      const imported = names('imported');
+      const present = names('present');
+      console.log(`deps of image-convolution: ${imported.length} imported, ${present.length} present, not imported`);
+      expect(imported).toEqual(expect.arrayContaining(['numpy', 'scipy', 'scikit-image', 'dask', 'distributed', STDLIB_NAME]));
+      for (const name of ['hatchling', 'pip', 'jupyterlab']) {
+        expect(imported, name).not.toContain(name);
+        // They were seen: the entry-point scan opened their metadata.
+        expect(present, name).toContain(name);
+      }
+      // Imported ones first.
+      expect(report.total.python.map(p => p.use)).toEqual([...imported.map(() => 'imported'), ...present.map(() => 'present')]);
+
+      const text = await retrace(['deps', 'audited.ipynb'], dir, home);
+      const presentAt = text.stdout.indexOf('Python distributions present, not imported');
+      expect(text.stdout.indexOf('Python distributions imported')).toBeGreaterThan(-1);
+      expect(presentAt).toBeGreaterThan(text.stdout.indexOf('Python distributions imported'));
+      expect(text.stdout.slice(presentAt, text.stdout.indexOf('System packages', presentAt))).toMatch(/\n\s+hatchling\s/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

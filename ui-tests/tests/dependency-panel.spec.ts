@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
-import { closeSessions, createNotebook, DATA_FILE, runAudited } from './audited-notebook';
+import { closeSessions, createNotebook, DATA_FILE, runAudited, SOURCES } from './audited-notebook';
 import { AUDIT_KERNEL_DISPLAY, selectKernel } from './helpers';
 
 // Real kernels API (galata's mock mishandles some answers, see audit-kernel.spec.ts).
@@ -29,7 +29,9 @@ const rows = (panel: Locator, table: string) => panel.locator(`section[data-tabl
 
 test('lists numpy and the data file a notebook used, per cell too', async ({ page, request, tmpPath }) => {
   test.setTimeout(150_000);
-  await createNotebook(page, request, tmpPath, 'deps.ipynb');
+  // Looking pip's version up reads its metadata, not its code: present, not imported.
+  const sources = [`${SOURCES[0]}\nimport importlib.metadata\n_ = importlib.metadata.version('pip')`, SOURCES[1]];
+  await createNotebook(page, request, tmpPath, 'deps.ipynb', sources);
   // Before the sidebar takes room: with both sidebars open the kernel name moves
   // into the toolbar's overflow menu.
   await selectKernel(page, AUDIT_KERNEL_DISPLAY);
@@ -52,11 +54,21 @@ test('lists numpy and the data file a notebook used, per cell too', async ({ pag
   await expect(data.locator('td').nth(2)).toHaveText(/^[0-9a-f]{12}$/);
   await expect(panel.locator('section[data-table="written"] tr.jp-retrace-deps-empty')).toHaveText('None');
 
+  // pip is apart from the imported distributions, collapsed until asked for.
+  await expect(rows(panel, 'python').filter({ has: page.locator('td:first-child', { hasText: /^pip$/ }) })).toHaveCount(0);
+  const present = panel.locator('details.jp-retrace-deps-present');
+  await expect(present).toHaveJSProperty('open', false);
+  await expect(present.locator('summary')).toHaveText(/^Python distributions present, not imported \([1-9]\d*\)$/);
+  await present.locator('summary').click();
+  const pip = rows(panel, 'python-present').filter({ has: page.locator('td:first-child', { hasText: /^pip$/ }) });
+  await expect(pip).toHaveCount(1);
+  await expect(pip.locator('td').first()).toHaveAttribute('title', /first seen by execution 1$/);
+
   // Each table filters on its own.
-  const filter = panel.getByRole('searchbox', { name: 'Filter python distributions' });
+  const filter = panel.getByRole('searchbox', { name: 'Filter python distributions imported' });
   await filter.fill('nump');
   await expect(rows(panel, 'python')).toHaveCount(1);
-  await expect(panel.locator('section[data-table="python"] h4')).toHaveText(/^Python distributions \(1 of \d+\)$/);
+  await expect(panel.locator('section[data-table="python"] h4')).toHaveText(/^Python distributions imported \(1 of \d+\)$/);
   await filter.fill('no-such-distribution');
   await expect(rows(panel, 'python')).toHaveCount(0);
   await expect(panel.locator('section[data-table="python"] tr.jp-retrace-deps-empty')).toHaveText('No match');

@@ -20,10 +20,20 @@ export interface PackageRequest {
   allow?: string[];
 }
 
+/**
+ * What a packaging run is doing. `done` of `total` counts, by phase:
+ *   collecting  0 of 1;
+ *   copying     distinct regular files (as the result's `files` counts them: a link and its
+ *               target are one, a folder none; a file left out counts as done);
+ *   archiving   bytes of content written into the archive (before compression);
+ *   done        1 of 1.
+ */
 export interface PackageProgress {
   phase: 'collecting' | 'copying' | 'archiving' | 'done';
   done: number;
   total: number;
+  /** While archiving: compressed bytes written to the archive so far. */
+  archiveBytes?: number;
 }
 
 /** What a finished packaging job reports (the fields of packNotebook's result the UI shows). */

@@ -1,5 +1,5 @@
 /** The dependency report as text for a terminal: totals first, then each cell, columns aligned. */
-import type { CellRef, CellSection, DependencyReport, Section } from './report';
+import type { CellRef, CellSection, DependencyReport, PythonEntry, Section } from './report';
 
 const INDENT = '  ';
 
@@ -36,16 +36,38 @@ export const shortHash = (sha256: string | null): string => (sha256 ? sha256.rep
 const firstUse = (ref: CellRef | null): string => (ref ? `cell ${ref.seq}` : 'start-up');
 
 /** One group: a heading with its count, then its rows (or "none" when `always` and empty). */
-function group(heading: string, count: number, rows: string[], always: boolean, out: string[]): void {
+function group(heading: string, count: number, rows: string[], always: boolean, out: string[], note = ''): void {
   if (!count && !always) return;
-  out.push(`${INDENT}${heading}: ${count || 'none'}`);
+  out.push(`${INDENT}${heading}: ${count || 'none'}${count && note ? ` (${note})` : ''}`);
   for (const row of rows) out.push(INDENT.repeat(2) + row);
 }
 
-function formatSection(section: Section, packageDatabase: string | null, always: boolean): string[] {
+/** Names as a paragraph, wrapped: what a cell merely saw is context, not a table to read. */
+function wrapNames(names: string[], width = 96): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line ? `${line}, ${name}` : name;
+    if (line && next.length > width) {
+      lines.push(line + ',');
+      line = name;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** `total`: the whole run, where the distributions only present get a table of their own; a cell names them. */
+function formatSection(section: Section, packageDatabase: string | null, always: boolean, total: boolean): string[] {
   const out: string[] = [];
-  const python = section.python.map(p => [p.name, p.version, String(p.files), firstUse(p.first_cell), p.location]);
-  group('Python distributions', python.length, python.length ? alignColumns([['NAME', 'VERSION', 'FILES', 'FIRST USE', 'LOCATION'], ...python], new Set([2])) : [], always, out);
+  // Reports from earlier versions have no `use`: everything they list counted as used.
+  const present = section.python.filter(p => p.use === 'present');
+  const imported = section.python.filter(p => p.use !== 'present');
+  const rows = (entries: PythonEntry[]) => entries.map(p => [p.name, p.version, String(p.files), firstUse(p.first_cell), p.location]);
+  const table = (entries: PythonEntry[], first: string) => (entries.length ? alignColumns([['NAME', 'VERSION', 'FILES', first, 'LOCATION'], ...rows(entries)], new Set([2])) : []);
+  group('Python distributions imported', imported.length, table(imported, 'FIRST USE'), always, out);
+  const listing = total ? table(present, 'FIRST SEEN') : wrapNames(present.map(p => p.name));
+  group('Python distributions present, not imported', present.length, listing, false, out, 'only their metadata was read, or they were in a folder the run listed');
 
   if (packageDatabase === null) {
     if (always) out.push(`${INDENT}System packages: no package database on this machine (files outside Python are listed as unowned)`);
@@ -78,9 +100,9 @@ function cellHeading(cell: CellSection): string {
 
 export function formatDependencyReport(report: DependencyReport): string {
   const lines = [`Dependencies of ${report.notebook} (audit session ${report.session})`, '', 'All cells and kernel start-up'];
-  lines.push(...formatSection(report.total, report.package_database, true));
+  lines.push(...formatSection(report.total, report.package_database, true, true));
   for (const cell of report.cells) {
-    const body = formatSection(cell, report.package_database, false);
+    const body = formatSection(cell, report.package_database, false, false);
     lines.push('', cellHeading(cell), ...(body.length ? body : [`${INDENT}nothing recorded`]));
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CellUsage, SessionUsage } from '../container/usage';
 import { PythonDistIndex, STDLIB_NAME } from './python-dists';
-import { buildReport, isDependencyNoise, type DependencyLookups } from './report';
+import { buildReport, isDependencyNoise, type DependencyLookups, type PythonEntry } from './report';
+import type { PythonDistribution } from './python-dists';
 
 const SP = '/v/lib/python3.11/site-packages';
 const HASH_A = 'sha256:' + 'a'.repeat(64);
@@ -81,9 +82,9 @@ describe('buildReport', () => {
 
   it('totals python distributions by distribution name, counting files and naming the first cell', () => {
     expect(report.total.python).toEqual([
-      { name: 'numpy', version: '2.1.0', location: SP, files: 2, first_cell: null },
-      { name: STDLIB_NAME, version: '3.11', location: '/usr', files: 1, first_cell: null },
-      { name: 'scikit-image', version: '0.24.0', location: SP, files: 2, first_cell: { seq: 1, cell_id: 'c1' } }
+      { name: 'numpy', version: '2.1.0', location: SP, files: 2, use: 'imported', first_cell: null },
+      { name: STDLIB_NAME, version: '3.11', location: '/usr', files: 1, use: 'imported', first_cell: null },
+      { name: 'scikit-image', version: '0.24.0', location: SP, files: 2, use: 'imported', first_cell: { seq: 1, cell_id: 'c1' } }
     ]);
   });
 
@@ -141,6 +142,86 @@ describe('buildReport', () => {
     expect(r.package_database).toBeNull();
     expect(r.total.system).toEqual([]);
     expect(r.total.unowned.examples).toContain('/usr/bin/gzip');
+  });
+});
+
+/**
+ * As an audit of examples/image-convolution.ipynb records it: `import dask` scans
+ * entry points, opening the entry_points.txt of every distribution in the venv
+ * (hatchling, pip, jupyterlab among them); site.py reads every .pth at start-up.
+ */
+describe('buildReport: imported or only present', () => {
+  const dist = (name: string, version: string, top: string, extra: string[] = []): PythonDistribution => {
+    const info = `${name.replace(/-/g, '_')}-${version}.dist-info`;
+    return { name, version, location: SP, files: [`${top}/__init__.py`, ...extra, `${info}/METADATA`, `${info}/RECORD`, `${info}/entry_points.txt`], topLevel: [top], metadataDir: info };
+  };
+  const dists = [
+    dist('numpy', '2.4.6', 'numpy', ['numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so']),
+    dist('dask', '2026.8.0', 'dask', ['dask/array/core.py']),
+    dist('hatchling', '1.33.0', 'hatchling'),
+    dist('pip', '26.3', 'pip'),
+    dist('jupyterlab', '4.5.11', 'jupyterlab'),
+    dist('setuptools', '65.5.0', 'setuptools', ['distutils-precedence.pth', '_distutils_hack/__init__.py']),
+    dist('pandas', '3.1.1', 'pandas'),
+    // Never opened at all: found only by listing site-packages (importlib.metadata.distribution('pyarrow')).
+    dist('pyarrow', '21.0.0', 'pyarrow')
+  ];
+  const realistic = new PythonDistIndex(dists);
+  const scan = dists.filter(d => d.name !== 'pyarrow').map(d => `${SP}/${d.metadataDir}/entry_points.txt`);
+  const withListing: DependencyLookups = {
+    ...lookups,
+    pythonOwner: p => realistic.ownerOf(p),
+    pythonDistributionsIn: folder => (folder === SP ? dists.map(d => ({ name: d.name, version: d.version, location: d.location })) : [])
+  };
+  const run: SessionUsage = {
+    ...usage,
+    // site.py runs the .pth, which imports _distutils_hack: setuptools' code ran.
+    startup: { software: [`${SP}/distutils-precedence.pth`, `${SP}/_distutils_hack/__init__.py`], programs: [] },
+    cells: [
+      cell(1, {
+        software: [`${SP}/numpy/__init__.py`, `${SP}/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so`, `${SP}/dask/__init__.py`, `${SP}/dask/array/core.py`, ...scan]
+      }),
+      // pandas: its version looked up in cell 2 (METADATA), imported in cell 3.
+      cell(2, { software: [`${SP}/pandas-3.1.1.dist-info/METADATA`], listed: [SP] } as Partial<CellUsage>),
+      cell(3, { software: [`${SP}/pandas/__init__.py`] })
+    ]
+  };
+  const report = buildReport(run, withListing, { notebook: '/nb/a.ipynb' });
+  const byUse = (entries: PythonEntry[]) => ({
+    imported: entries.filter(p => p.use === 'imported').map(p => p.name),
+    present: entries.filter(p => p.use === 'present').map(p => p.name)
+  });
+
+  it('says which distributions were imported and which only present, imported first', () => {
+    expect(byUse(report.total.python)).toEqual({ imported: ['dask', 'numpy', 'pandas', 'setuptools'], present: ['hatchling', 'jupyterlab', 'pip', 'pyarrow'] });
+    expect(report.total.python.map(p => p.use)).toEqual([...Array(4).fill('imported'), ...Array(4).fill('present')]);
+  });
+
+  it('counts every file read, metadata included; a distribution only listed has none', () => {
+    const total = new Map(report.total.python.map(p => [p.name, p]));
+    expect(total.get('numpy')?.files).toBe(3);
+    expect(total.get('hatchling')).toEqual({ name: 'hatchling', version: '1.33.0', location: SP, files: 1, use: 'present', first_cell: { seq: 1, cell_id: 'c1' } });
+    expect(total.get('pyarrow')).toMatchObject({ files: 0, use: 'present', first_cell: { seq: 2, cell_id: 'c2' } });
+  });
+
+  it('names the first cell that imported it, not the first that read its metadata', () => {
+    const total = new Map(report.total.python.map(p => [p.name, p]));
+    expect(total.get('pandas')).toMatchObject({ use: 'imported', files: 3, first_cell: { seq: 3, cell_id: 'c3' } });
+    expect(total.get('setuptools')).toMatchObject({ use: 'imported', first_cell: null });
+  });
+
+  it('judges each cell on its own', () => {
+    const [one, two, three] = report.cells.map(c => byUse(c.python));
+    expect(one).toEqual({ imported: ['dask', 'numpy'], present: ['hatchling', 'jupyterlab', 'pandas', 'pip', 'setuptools'] });
+    expect(two).toEqual({ imported: [], present: ['dask', 'hatchling', 'jupyterlab', 'numpy', 'pandas', 'pip', 'pyarrow', 'setuptools'] });
+    expect(three).toEqual({ imported: ['pandas'], present: [] });
+    // In cell 2 pandas is present; its first presence was cell 1's scan.
+    expect(report.cells[1].python.find(p => p.name === 'pandas')?.first_cell).toEqual({ seq: 1, cell_id: 'c1' });
+  });
+
+  it('a listed folder that is not site-packages itself shows no distributions', () => {
+    const r = buildReport({ ...run, cells: [cell(1, { listed: [`${SP}/numpy`] } as Partial<CellUsage>)] }, withListing, { notebook: 'n' });
+    expect(r.total.python.map(p => p.name)).toEqual(['setuptools']);
   });
 });
 

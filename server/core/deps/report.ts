@@ -16,10 +16,16 @@
  *     "cells": [ { "seq": number, "cell_id": string | null, "execution_count": number, ...Section } ]
  *   }
  *   Section = {
- *     "python":   [ { "name", "version", "location", "files", "first_cell": {"seq", "cell_id"} | null } ],
+ *     "python":   [ { "name", "version", "location", "files", "use": "imported" | "present",
+ *                     "first_cell": {"seq", "cell_id"} | null } ],
  *                 name as in METADATA (`scikit-image`, not `skimage`); location: the site-packages
  *                 folder (the interpreter's prefix for "python (standard library)"); files: how many
- *                 of its files were used; first_cell: the first cell that used it (null: kernel start-up)
+ *                 of its files were read (metadata included; 0 when it was only in a listed folder);
+ *                 use: "imported" when a module, extension, data file or script of it was read or
+ *                 run, "present" when only its metadata was read (an entry-point scan, a version
+ *                 lookup, a .pth at start-up) or it was in a site-packages folder the run listed;
+ *                 imported ones first, each group by name; first_cell: the first cell that used it
+ *                 that way (null: kernel start-up)
  *     "system":   [ { "name", "version": string | null, "files" } ]      Debian packages
  *     "unowned":  { "count": number, "examples": string[] }             files no package owns (sorted, capped)
  *     "programs": [ { "path", "package"?: string } ]                    executed, first-run order;
@@ -31,9 +37,10 @@
  *                 twice once (as last written)
  *   }
  */
-import type { CellUsage, SessionUsage } from '../container/usage';
+import type { CellUsage, SessionUsage, SoftwareUse } from '../container/usage';
 import type { FileRecord } from '../metadata/types';
 import type { PythonOwner } from './python-dists';
+import { isSitePackagesFolder, pythonUseOf, type PythonUse } from './python-use';
 
 export interface CellRef {
   seq: number;
@@ -42,6 +49,8 @@ export interface CellRef {
 
 export interface PythonEntry extends PythonOwner {
   files: number;
+  /** Absent from the deps.json of containers packed by earlier versions: read that as "imported". */
+  use: PythonUse;
   first_cell: CellRef | null;
 }
 
@@ -97,6 +106,8 @@ export interface DependencyLookups {
   sizeOf?(path: string): number | undefined;
   /** Listing a folder is not depending on a file: folders are left out. */
   isDirectory?(path: string): boolean;
+  /** The distributions installed in a site-packages folder (a run that listed it saw them all). */
+  pythonDistributionsIn?(folder: string): PythonOwner[];
 }
 
 export interface ReportOptions {
@@ -146,18 +157,56 @@ export function isDependencyNoise(path: string): boolean {
 }
 
 const pythonKey = (o: PythonOwner) => `${o.name}\0${o.version}\0${o.location}`;
+const useKey = (o: PythonOwner, use: PythonUse) => `${use}\0${pythonKey(o)}`;
 
-/** Where each python distribution was first used: start-up (null) or a cell. */
+/** Folders a stretch of the run listed, when its usage records them (`listed`, as cell records name them). */
+export const listedOf = (use: SoftwareUse): string[] => (use as SoftwareUse & { listed?: string[] }).listed ?? [];
+
+/** Every folder the run listed, once. */
+export const allListed = (usage: SessionUsage): string[] => [...new Set([usage.startup, ...usage.cells].flatMap(listedOf))].sort();
+
+interface DistributionUse {
+  owner: PythonOwner;
+  /** Its files read (metadata included). */
+  files: number;
+  use: PythonUse;
+}
+
+/** How a stretch of the run used each Python distribution: files read per distribution, and whether it imported it. */
+function pythonUses(paths: Iterable<string>, listed: readonly string[], lookups: DependencyLookups): Map<string, DistributionUse> {
+  const uses = new Map<string, DistributionUse>();
+  for (const path of paths) {
+    const owner = lookups.pythonOwner(path);
+    if (!owner) continue;
+    const key = pythonKey(owner);
+    const entry: DistributionUse = uses.get(key) ?? { owner, files: 0, use: 'present' };
+    entry.files++;
+    if (pythonUseOf(path) === 'imported') entry.use = 'imported';
+    uses.set(key, entry);
+  }
+  // Listing site-packages (the import system does, so does importlib.metadata) sees every distribution in it.
+  for (const folder of listed) {
+    if (!isSitePackagesFolder(folder)) continue;
+    for (const owner of lookups.pythonDistributionsIn?.(folder) ?? []) {
+      if (!uses.has(pythonKey(owner))) uses.set(pythonKey(owner), { owner, files: 0, use: 'present' });
+    }
+  }
+  return uses;
+}
+
+/** Where each python distribution was first imported, and first present: start-up (null) or a cell. */
 function firstUses(usage: SessionUsage, software: (paths: string[]) => string[], lookups: DependencyLookups): Map<string, CellRef | null> {
   const first = new Map<string, CellRef | null>();
-  const note = (paths: string[], where: CellRef | null) => {
-    for (const path of software(paths)) {
-      const owner = lookups.pythonOwner(path);
-      if (owner && !first.has(pythonKey(owner))) first.set(pythonKey(owner), where);
+  const note = (use: SoftwareUse, where: CellRef | null) => {
+    for (const { owner, use: how } of pythonUses(software([...use.software, ...use.programs]), listedOf(use), lookups).values()) {
+      // Importing it is also having it present: a later cell that only sees it was not the first.
+      for (const kind of how === 'imported' ? (['imported', 'present'] as const) : (['present'] as const)) {
+        if (!first.has(useKey(owner, kind))) first.set(useKey(owner, kind), where);
+      }
     }
   };
-  note([...usage.startup.software, ...usage.startup.programs], null);
-  for (const cell of usage.cells) note([...cell.software, ...cell.programs], { seq: cell.seq, cell_id: cell.cellId });
+  note(usage.startup, null);
+  for (const cell of usage.cells) note(cell, { seq: cell.seq, cell_id: cell.cellId });
   return first;
 }
 
@@ -183,6 +232,7 @@ function dedupe(uses: DataUse[], keep: 'first' | 'last'): DataUse[] {
 interface SectionInput {
   software: string[];
   programs: string[];
+  listed: string[];
   reads: DataUse[];
   writes: DataUse[];
 }
@@ -193,19 +243,18 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
   const firstCell = firstUses(usage, software, lookups);
 
   const section = (input: SectionInput): Section => {
-    const python = new Map<string, PythonEntry>();
     const system = new Map<string, SystemEntry>();
     const unowned: string[] = [];
     // A program run is software too (the capture lists it in both; a container's provenance may not).
-    for (const path of new Set(software([...input.software, ...input.programs]))) {
-      const owner = lookups.pythonOwner(path);
-      if (owner) {
-        const key = pythonKey(owner);
-        const entry = python.get(key) ?? { ...owner, files: 0, first_cell: firstCell.get(key) ?? null };
-        entry.files++;
-        python.set(key, entry);
-        continue;
-      }
+    const paths = new Set(software([...input.software, ...input.programs]));
+    const python: PythonEntry[] = [...pythonUses(paths, input.listed, lookups).values()].map(({ owner, files, use }) => ({
+      ...owner,
+      files,
+      use,
+      first_cell: firstCell.get(useKey(owner, use)) ?? null
+    }));
+    for (const path of paths) {
+      if (lookups.pythonOwner(path)) continue;
       const pkg = lookups.debianOwner(path);
       if (pkg) {
         const entry = system.get(pkg) ?? { name: pkg, version: lookups.debianVersion(pkg) ?? null, files: 0 };
@@ -221,7 +270,7 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
       return pkg ? { path, package: pkg } : { path };
     });
     return {
-      python: [...python.values()].sort((a, b) => byName(a.name, b.name) || a.location.localeCompare(b.location) || a.version.localeCompare(b.version)),
+      python: python.sort((a, b) => useOrder(a) - useOrder(b) || byName(a.name, b.name) || a.location.localeCompare(b.location) || a.version.localeCompare(b.version)),
       system: [...system.values()].sort((a, b) => byName(a.name, b.name)),
       unowned: { count: unowned.length, examples: unowned.slice(0, maxExamples) },
       programs,
@@ -235,6 +284,7 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
   const cellInput = (cell: CellUsage): SectionInput => ({
     software: cell.software,
     programs: cell.programs,
+    listed: listedOf(cell),
     reads: dataOf(cell.reads, cell.readPaths),
     writes: dataOf(cell.writes, cell.writePaths)
   });
@@ -247,6 +297,7 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
     total: section({
       software: [usage.startup.software, ...inputs.map(i => i.software)].flat(),
       programs: [usage.startup.programs, ...inputs.map(i => i.programs)].flat(),
+      listed: allListed(usage),
       reads: dedupe(inputs.flatMap(i => i.reads), 'first'),
       writes: dedupe(inputs.flatMap(i => i.writes), 'last')
     }),
@@ -258,6 +309,9 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
     }))
   };
 }
+
+/** Imported distributions first: those are what the notebook needs installed. */
+const useOrder = (p: PythonEntry) => (p.use === 'present' ? 1 : 0);
 
 function byName(a: string, b: string): number {
   return a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
