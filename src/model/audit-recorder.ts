@@ -13,6 +13,7 @@ import { notebookMetadata } from '../../server/core/metadata/notebook-metadata';
 import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
 import type { RetraceClient } from '../api';
 import { AUDIT_KERNEL } from '../tokens';
+import { keepCellIds, type NotebookVersion } from './cell-ids';
 
 export interface RecordedCell {
   panel: NotebookPanel;
@@ -81,6 +82,8 @@ export class AuditRecorder {
   private async ensureNotebookMetadata(panel: NotebookPanel, kernelId: string): Promise<void> {
     const model = panel.content.model;
     if (!model) return;
+    // The records name the cell ids this run sent: save them with the notebook (YNotebook sets its version).
+    keepCellIds(model.sharedModel as unknown as NotebookVersion);
     const current = model.getMetadata(METADATA_KEY) as RetraceNotebookMetadata | undefined;
     if (current?.audit?.session === kernelId) return;
     const [session, env, info] = await Promise.all([
