@@ -15,6 +15,7 @@ import { refusal } from '../../server/core/provenance/record-match';
 import type { RetraceClient } from '../api';
 import { AUDIT_KERNEL } from '../tokens';
 import type { SessionMeta } from '../types';
+import { keepCellIds, type NotebookVersion } from './cell-ids';
 import { KernelRuns, type RunningKernel } from './kernel-runs';
 
 export interface RecordedCell {
@@ -94,6 +95,8 @@ export class AuditRecorder {
   private async ensureNotebookMetadata(panel: NotebookPanel, session: SessionMeta): Promise<void> {
     const model = panel.content.model;
     if (!model) return;
+    // The records name the cell ids this run sent: save them with the notebook (YNotebook sets its version).
+    keepCellIds(model.sharedModel as unknown as NotebookVersion);
     const current = model.getMetadata(METADATA_KEY) as RetraceNotebookMetadata | undefined;
     // A restart keeps the kernel id: the run's start time tells its runs apart.
     if (current?.audit?.session === session.id && current.audit.started_at === session.startedAt) return;
