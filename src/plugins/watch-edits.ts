@@ -18,8 +18,10 @@ export function watchEdits(panel: NotebookPanel, onEdit: (panel: NotebookPanel) 
     if (!model || panel.isDisposed) return;
     for (const cell of model.cells) follow(cell);
     model.cells.changed.connect((_, change) => {
-      for (const cell of change.newValues) follow(cell);
+      // A removal's old values may be gone already (JupyterLab passes undefined for them).
+      for (const cell of change.newValues) if (cell) follow(cell);
       for (const cell of change.oldValues) {
+        if (!cell) continue;
         watched.delete(cell);
         if (!cell.isDisposed) cell.sharedModel.changed.disconnect(onCellChange);
       }
