@@ -1,11 +1,12 @@
 /** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
-import { parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
+import { DIFF_USAGE, parseArgs, UsageError, USAGE, type Command } from '../core/cli/args';
 import { InputError } from '../core/errors';
 import { diagnose, formatReport } from '../core/environment/report';
 import { RETRACE_VERSION } from '../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
 import { auditNotebook } from './audit';
 import { depsCommand } from './deps';
+import { diffCommand } from './diff';
 import { packageNotebook } from './package';
 import { launchRepeatKernel } from '../repeat/repeat-launcher';
 import { repeatNotebook } from './repeat';
@@ -15,7 +16,7 @@ import { kernelPython, probeEnvironment } from '../system/probe';
 async function execute(cmd: Command): Promise<number> {
   switch (cmd.name) {
     case 'help':
-      process.stdout.write(USAGE);
+      process.stdout.write(cmd.topic === 'diff' ? DIFF_USAGE : USAGE);
       return 0;
     case 'version':
       process.stdout.write(`retrace ${RETRACE_VERSION}\n`);
@@ -36,6 +37,8 @@ async function execute(cmd: Command): Promise<number> {
       return depsCommand(cmd);
     case 'repeat':
       return repeatNotebook({ notebook: cmd.notebook, container: cmd.container, output: cmd.output, strict: cmd.strict, python: kernelPython() });
+    case 'diff':
+      return diffCommand(cmd);
     case 'kernel-repeat':
       return launchRepeatKernel({ connectionFile: cmd.connectionFile, python: cmd.python ?? kernelPython(), kernelArgs: cmd.kernelArgs });
     case 'kernel-audit':
