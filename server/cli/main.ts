@@ -7,6 +7,7 @@ import { launchAuditKernel } from '../capture/audit-launcher';
 import { attachNotebook } from './attach';
 import { auditNotebook } from './audit';
 import { depsCommand } from './deps';
+import { diffCommand } from './diff';
 import { packageNotebook } from './package';
 import { launchRepeatKernel } from '../repeat/repeat-launcher';
 import { repeatNotebook } from './repeat';
@@ -39,6 +40,8 @@ async function execute(cmd: Command): Promise<number> {
       return depsCommand(cmd);
     case 'repeat':
       return repeatNotebook({ notebook: cmd.notebook, container: cmd.container, output: cmd.output, strict: cmd.strict, python: kernelPython() });
+    case 'diff':
+      return diffCommand(cmd);
     case 'kernel-repeat':
       return launchRepeatKernel({ connectionFile: cmd.connectionFile, python: cmd.python ?? kernelPython(), kernelArgs: cmd.kernelArgs });
     case 'kernel-audit':

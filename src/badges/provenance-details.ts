@@ -73,6 +73,8 @@ function verdictDetails(verdict: CellVerdict): HTMLElement {
   node.append(
     h,
     facts(pairs, 'jp-retrace-verdict-facts'),
+    // The same lines `retrace diff` prints (server/core/diff/describe.ts), kept in the verdict.
+    ...(verdict.differences?.length ? [section('First differences', verdict.differences, '', 'jp-retrace-verdict-differences')] : []),
     section('Output differences', verdict.outputs.differences, 'The outputs are the same as the audit’s.', 'jp-retrace-verdict-outputs'),
     section('Files taken from the host', verdict.fall_through, 'None: everything came from the container.', 'jp-retrace-verdict-host-files')
   );

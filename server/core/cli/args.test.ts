@@ -30,6 +30,16 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['audit', 'a.ipynb', 'b.ipynb'])).toThrow(/one notebook/);
   });
 
+  it('parses diff: two notebooks, --json, a container for each side, its own --help', () => {
+    expect(parseArgs(['diff', 'a.ipynb', 'b.ipynb'])).toEqual({ name: 'diff', a: 'a.ipynb', b: 'b.ipynb', json: false, containerA: undefined, containerB: undefined });
+    expect(parseArgs(['diff', '--json', 'a.ipynb', 'b.ipynb', '--container', 'a.tar.gz', '--container-b=b.tar.gz'])).toEqual({
+      name: 'diff', a: 'a.ipynb', b: 'b.ipynb', json: true, containerA: 'a.tar.gz', containerB: 'b.tar.gz'
+    });
+    expect(parseArgs(['diff', '--help'])).toEqual({ name: 'help', topic: 'diff' });
+    expect(() => parseArgs(['diff', 'a.ipynb'])).toThrow(/two notebooks/);
+    expect(() => parseArgs(['diff', 'a.ipynb', 'b.ipynb', '--strict'])).toThrow(/unknown option --strict/);
+  });
+
   it('needs a socket for the companion, in either spelling', () => {
     expect(() => parseArgs(['companion'])).toThrow(/--socket/);
     expect(parseArgs(['companion', '--socket', '/tmp/s'])).toEqual({ name: 'companion', socket: '/tmp/s' });

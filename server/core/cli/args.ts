@@ -14,6 +14,7 @@ export type Command =
   | { name: 'companion'; socket: string }
   | { name: 'kernel-audit'; connectionFile: string; python?: string; kernelArgs: string[] }
   | { name: 'repeat'; notebook: string; container?: string; output?: string; strict: boolean }
+  | { name: 'diff'; a: string; b: string; json: boolean; containerA?: string; containerB?: string }
   | { name: 'kernel-repeat'; connectionFile: string; python?: string; kernelArgs: string[] };
 
 export class UsageError extends Error {}
@@ -37,7 +38,11 @@ commands:
                                   run every code cell in the notebook's container and say, cell by
                                   cell, whether it reproduced its audit; exits 1 if a cell diverged
                                   or failed (default container: the one its metadata names, else
-                                  NOTEBOOK-STEM.retrace.tar.gz beside it)
+                                  NOTEBOOK-STEM.retrace.tar.gz beside it); with --strict also
+                                  exits 1 if a cell changed (edited, or matched to no audited cell)
+  diff A B [--json] [--container A.tar.gz] [--container-b B.tar.gz]
+                                  say, per code cell, whether two runs of a notebook (two audits,
+                                  or an audit and a repeat) are the same, and why not; see diff --help
   companion --socket PATH         run the companion service on a unix socket
                                   (JupyterLab starts it for you through jupyter-server-proxy)
   kernel audit -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
@@ -47,6 +52,28 @@ commands:
                                   RETRACE_CONTAINER and RETRACE_REPEAT_MODE=strict choose the container and mode
   version                         print the version
   help                            print this message
+`;
+
+export const DIFF_USAGE = `usage: retrace diff A.ipynb B.ipynb [--json] [--container A.tar.gz] [--container-b B.tar.gz]
+
+Compares two executions of one notebook (two audits, or an audit and a repeat) code
+cell by code cell. Cells are matched by id, else by code and position (notebooks
+without ids). Each is: same (same code, same lineage), code changed, lineage differs,
+not compared (one side has no recorded run), or only in A / only in B. For a cell
+that differs it lists the files read with different content (path and both hashes),
+files only one side read or wrote, programs only one side ran, the lineage carried in
+from an earlier cell, the first differing event (process, syscall and arguments),
+then the outputs that differ.
+
+The cell records come from the session store (RETRACE_HOME) when the runs were on
+this machine, or from the provenance in a container (--container for A,
+--container-b for B); without them it compares what the metadata holds and says so.
+
+  --json            the comparison as JSON
+  --container ARCHIVE, --container-b ARCHIVE
+                    containers holding A's and B's audit records
+
+Exit status: 0 every code cell is the same; 1 some cell is not; 2 bad input.
 `;
 
 const ATTACH_USAGE = `usage: retrace attach NOTEBOOK [--session ID] [-o OUTPUT]
@@ -67,7 +94,7 @@ options:
 
 /** The usage text for \`retrace help [COMMAND]\` and \`retrace COMMAND --help\`. */
 export function usage(topic?: string): string {
-  return topic === 'attach' ? ATTACH_USAGE : USAGE;
+  return topic === 'attach' ? ATTACH_USAGE : topic === 'diff' ? DIFF_USAGE : USAGE;
 }
 
 /** `500M`, `2G`, `4096`: a size in bytes (binary units). */
@@ -163,6 +190,12 @@ export function parseArgs(argv: string[]): Command {
         output: values.get('-o') ?? values.get('--output'),
         strict: seen.has('--strict')
       };
+    }
+    case 'diff': {
+      if (args.includes('--help') || args.includes('-h')) return { name: 'help', topic: 'diff' };
+      const { values, seen, rest } = scan(args, new Set(['--container', '--container-b']), new Set(['--json']));
+      if (rest.length !== 2) throw new UsageError('diff takes two notebooks: A.ipynb B.ipynb');
+      return { name: 'diff', a: rest[0], b: rest[1], json: seen.has('--json'), containerA: values.get('--container'), containerB: values.get('--container-b') };
     }
     case 'companion': {
       const { values, rest } = scan(args, new Set(['--socket']), new Set());

@@ -1,0 +1,82 @@
+/**
+ * `retrace diff A.ipynb B.ipynb [--json] [--container A.tar.gz] [--container-b B.tar.gz]`:
+ * why two executions of a notebook differ (two audits, or an audit and a repeat).
+ * Reads the cell records each notebook's metadata names from the session store, or
+ * from the provenance inside a container; the comparison is server/core/diff/.
+ * Exits 0 when every code cell is the same, 1 otherwise (2, through main, on bad input).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../core/errors';
+import { METADATA_KEY } from '../core/metadata/types';
+import { parseNotebook, type Notebook } from '../core/notebook/parse';
+import { sourceText } from '../core/lineage/digest';
+import type { CellRecord } from '../core/provenance/cell-record';
+import { diffNotebooks, formatNotebookDiff, type FoundExecution } from '../core/diff/notebook-diff';
+import { executionRefs, pickRecord, type CellExecutionRef } from '../core/diff/notebook-executions';
+import { openContainer } from '../container/unpack';
+import { sessionsRoot } from '../store/paths';
+
+export interface DiffOptions {
+  a: string;
+  b: string;
+  json: boolean;
+  containerA?: string;
+  containerB?: string;
+  out?: (text: string) => void;
+}
+
+const sha256 = (text: string) => 'sha256:' + createHash('sha256').update(text).digest('hex');
+
+function readNotebook(file: string): Notebook {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  const nb = parseNotebook(readFileSync(file, 'utf8'), file);
+  if (!nb.metadata[METADATA_KEY]) throw new InputError(`${file}: has no retrace metadata (it was never audited): nothing to compare`);
+  return nb;
+}
+
+/** Folders that may hold the records of a session: its own, earlier runs of a restarted kernel, a container's provenance. */
+function recordFolders(session: string, provenanceDir: string | undefined): string[] {
+  const folders = provenanceDir ? [join(provenanceDir, 'cells')] : [];
+  // The id comes from a notebook: only a plain name may become a path.
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(session)) return folders;
+  const root = sessionsRoot();
+  folders.push(join(root, session, 'cells'));
+  if (existsSync(root)) {
+    for (const name of readdirSync(root)) if (name.startsWith(`${session}.run-`)) folders.push(join(root, name, 'cells'));
+  }
+  return folders;
+}
+
+function findRecord(ref: CellExecutionRef, provenanceDir: string | undefined): Pick<FoundExecution, 'record' | 'recordFrom'> {
+  if (!ref.log) return {};
+  for (const folder of recordFolders(ref.log.session, provenanceDir)) {
+    const file = join(folder, `${ref.log.seq}.json`);
+    if (!existsSync(file)) continue;
+    let record: CellRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
+    } catch {
+      continue; // a damaged record is as good as none: the metadata is compared instead
+    }
+    if (pickRecord(ref, [record])) return { record, recordFrom: file };
+  }
+  return {};
+}
+
+async function executions(file: string, container: string | undefined): Promise<FoundExecution[]> {
+  const nb = readNotebook(file);
+  const provenanceDir = container ? (await openContainer(container)).provenanceDir : undefined;
+  const hashes = nb.cells.filter(c => c.cell_type === 'code').map(c => sha256(sourceText(c.source)));
+  return executionRefs(nb, hashes).map(ref => ({ ref, ...findRecord(ref, provenanceDir) }));
+}
+
+export async function diffCommand(opts: DiffOptions): Promise<number> {
+  const out = opts.out ?? (text => process.stdout.write(text));
+  const a = await executions(opts.a, opts.containerA);
+  const b = await executions(opts.b, opts.containerB);
+  const diff = diffNotebooks(a, b, base64 => sha256(base64));
+  out(opts.json ? JSON.stringify({ a: opts.a, b: opts.b, ...diff }, null, 2) + '\n' : formatNotebookDiff(diff, { a: opts.a, b: opts.b }));
+  return diff.same === diff.total ? 0 : 1;
+}
