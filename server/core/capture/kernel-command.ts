@@ -15,9 +15,10 @@ export const KERNEL_AGENT_MODULE = 'jupyterlab_retrace.kernel_agent';
 /**
  * System calls recorded. File and process calls give inputs, outputs, programs and
  * the process tree; the socket calls that name an endpoint give network use without
- * recording every send and receive of the kernel's own messages.
+ * recording every send and receive of the kernel's own messages, and `socket` says
+ * whether a socket is TCP or UDP (`-y` shows only its inode).
  */
-export const TRACED_SYSCALLS = '%file,%process,connect,bind,listen,accept,accept4,fchdir';
+export const TRACED_SYSCALLS = '%file,%process,socket,connect,bind,listen,accept,accept4,fchdir';
 
 export interface KernelCommandOptions {
   python: string;

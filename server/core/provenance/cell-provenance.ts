@@ -15,7 +15,7 @@
  * first run and read on a second must not change it; software is pinned by the
  * container instead.
  */
-import type { TraceEvent } from '../trace/event-types';
+import type { SocketType, TraceEvent } from '../trace/event-types';
 import type { Endpoint } from '../trace/sockaddr';
 import { classifyPath, displayPath, type PathContext } from './path-rules';
 import { detach, openedPath, readPathOf } from './event-paths';
@@ -74,14 +74,22 @@ export interface ProcessFacts {
   argvOf(pid: number): string[] | undefined;
 }
 
+/** How a socket type is written: TCP and UDP for inet streams and datagrams; `inet` when the trace does not say. */
+function transportOf(type: SocketType | undefined): string {
+  if (type === 'stream') return 'tcp';
+  if (type === 'dgram') return 'udp';
+  return type ?? 'inet';
+}
+
 /** An endpoint as metadata shows it; undefined for local IPC (unix sockets, netlink). */
-function endpointText(e: Endpoint | undefined): string | undefined {
+export function endpointText(e: Endpoint | undefined, type?: SocketType): string | undefined {
   if (!e || e.family === 'unix' || e.family === 'other') return undefined;
+  const transport = transportOf(type);
   const loopback = e.address.startsWith('127.') || e.address === '::1' || e.address === '::ffff:127.0.0.1';
   // Loopback ports are picked afresh each run (schedulers, workers): abstract them.
-  if (loopback) return `tcp:loopback:*`;
-  if (e.address === '0.0.0.0' || e.address === '::') return `tcp:any:${e.port}`;
-  return `tcp:${e.address}:${e.port}`;
+  if (loopback) return `${transport}:loopback:*`;
+  if (e.address === '0.0.0.0' || e.address === '::') return `${transport}:any:${e.port}`;
+  return `${transport}:${e.address}:${e.port}`;
 }
 
 export class CellProvenanceBuilder {
@@ -95,6 +103,17 @@ export class CellProvenanceBuilder {
   private readonly systemWritten = new Set<string>();
   private readonly processes = new Set<number>();
   private readonly startedHere = new Set<number>();
+  /** Who started each process started in the cell (its creator's process). */
+  private readonly startedBy = new Map<number, number>();
+  /** argv of the processes that exec'd in the cell, as they exec'd (a process gone by the end is forgotten by the table). */
+  private readonly ranProgram = new Map<number, string[]>();
+  /**
+   * Steps that run installed software: a pool's are start-up machinery, not the cell's
+   * doing; a child made of nothing else touched no data.
+   */
+  private readonly softwareRuns = new Set<string>();
+  /** The kernel process: the main thread's thread group. */
+  private readonly kernel: number;
   private readonly main: string[] = [];
   /** Steps of every task but the main thread, by process; roles are decided at the end, once every spawn is known. */
   private readonly others = new Map<number, string[]>();
@@ -102,8 +121,6 @@ export class CellProvenanceBuilder {
   private readonly temporaries = new Set<string>();
   /** One copy of each distinct step: a file read a thousand times costs one string. */
   private readonly interned = new Map<string, string>();
-  /** Steps that run an installed program: a process made of nothing else touched no data. */
-  private readonly softwareSteps = new Set<string>();
   private readonly software: SoftwareCollector;
   private readonly fallThrough = new Set<string>();
   private readonly notFound = new Set<string>();
@@ -116,12 +133,17 @@ export class CellProvenanceBuilder {
     private readonly ctx: PathContext
   ) {
     this.software = new SoftwareCollector(ctx);
+    this.kernel = facts.leaderOf(mainPid);
   }
 
   add(event: TraceEvent): void {
     this.software.add(event);
     const leader = this.facts.leaderOf(event.pid);
-    if (event.kind === 'spawn' && !event.thread && event.child) this.startedHere.add(event.child);
+    if (event.kind === 'spawn' && !event.thread && event.child) {
+      this.startedHere.add(event.child);
+      this.startedBy.set(event.child, leader);
+    }
+    if (event.kind === 'exec' && event.ok) this.ranProgram.set(leader, event.argv);
     const text = this.describe(event);
     if (event.kind !== 'signal') this.processes.add(leader);
     if (!text) return;
@@ -144,6 +166,10 @@ export class CellProvenanceBuilder {
   private describe(e: TraceEvent): string | undefined {
     switch (e.kind) {
       case 'open': {
+        // O_TMPFILE makes a file with no name (Dask's scratch space does, as its workers
+        // start): nothing can read it by name before or after, so it is neither an input
+        // nor an output, only a timing-dependent open of the folder.
+        if (e.tmpfile) return undefined;
         const path = detach(readPathOf(e) ?? openedPath(e));
         const cls = classifyPath(path, this.ctx);
         if (cls === 'noise' || e.pathOnly) return undefined;
@@ -177,12 +203,12 @@ export class CellProvenanceBuilder {
         // Numbers standing alone (fds, pids, ports: `tracker_fd=5`) change between runs.
         const argv = e.argv.map(a => (a.startsWith('/') ? displayPath(a, this.ctx) : a).replace(/\b\d+\b/g, '#'));
         const step = `exec:${displayPath(e.path, this.ctx)} ${JSON.stringify(argv)}`;
-        if (classifyPath(e.path, this.ctx) === 'system') this.softwareSteps.add(step);
+        if (classifyPath(e.path, this.ctx) !== 'user') this.softwareRuns.add(step);
         return step;
       }
       case 'connect':
       case 'bind': {
-        const where = endpointText(e.endpoint);
+        const where = endpointText(e.endpoint, e.socketType);
         if (!where) return undefined;
         this.network.add(where);
         return `${e.kind}:${where}`;
@@ -215,10 +241,25 @@ export class CellProvenanceBuilder {
     }
   }
 
-  /** A process the cell started (a `!` command) and that is not a task worker. */
-  private isChild(leader: number): boolean {
-    const argv = this.facts.argvOf(leader)?.join(' ') ?? '';
-    return this.startedHere.has(leader) && !WORKER_ARGV.test(argv);
+  /**
+   * A process the cell started to run a program (a `!` command, `subprocess.run`) and
+   * its descendants, unless it serves tasks. Processes a worker or another pool process
+   * started (`uname -p` as a Dask worker starts) are the pool's: when they run depends
+   * on when the workers start, not on the cell. So are forks of the kernel that run no
+   * program (multiprocessing's fork workers): which of them gets which task is timing.
+   */
+  private isChild(leader: number, depth = 0): boolean {
+    if (!this.startedHere.has(leader) || depth > 64) return false;
+    const argv = (this.ranProgram.get(leader) ?? this.facts.argvOf(leader))?.join(' ') ?? '';
+    if (WORKER_ARGV.test(argv)) return false;
+    const parent = this.startedBy.get(leader);
+    if (parent === this.kernel) return this.ranProgram.has(leader);
+    return parent !== undefined && this.isChild(parent, depth + 1);
+  }
+
+  /** Whether a pool step is part of lineage: no network (heartbeats), no start-up runs of installed programs. */
+  private poolKeeps(step: string): boolean {
+    return !FOREGROUND_ONLY.test(step) && !this.softwareRuns.has(step);
   }
 
   finish(): CellProvenance {
@@ -233,8 +274,8 @@ export class CellProvenanceBuilder {
         // A process that only ran installed programs read and wrote no data: what it
         // printed reaches the notebook as outputs. Whether it runs at all can depend on
         // a cache (matplotlib runs fc-list only to build its font list in a fresh HOME).
-        if (kept.length && !kept.every(step => this.softwareSteps.has(step))) children.push(kept);
-      } else kept.filter(step => !FOREGROUND_ONLY.test(step)).forEach(step => pool.add(step));
+        if (kept.length && !kept.every(step => this.softwareRuns.has(step))) children.push(kept);
+      } else kept.filter(step => this.poolKeeps(step)).forEach(step => pool.add(step));
     }
     children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     const software = this.software.finish();

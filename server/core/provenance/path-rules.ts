@@ -50,6 +50,8 @@ export function cacheFoldersOf(env: Record<string, string | undefined>): string[
 export function classifyPath(path: string, ctx: PathContext = {}): PathClass {
   if (NOISE_EXACT.has(path) || NOISE_PREFIXES.some(p => path.startsWith(p))) return 'noise';
   if (NOISE_SEGMENTS.some(s => path.includes(s)) || NOISE_SUFFIXES.some(s => path.endsWith(s))) return 'noise';
+  // The scratch folder itself too: its workers open it (O_TMPFILE) and list it.
+  if (NOISE_SEGMENTS.some(s => path.endsWith(s.slice(0, -1)))) return 'noise';
   if (ctx.home && HOME_NOISE.some(s => path.startsWith(ctx.home + s))) return 'noise';
   if (ctx.noisePrefixes?.some(p => under(path, p))) return 'noise';
   // The notebook's own folder is user space even inside a venv's parent, but a venv

@@ -147,6 +147,9 @@ export interface SymlinkEvent extends EventBase {
   path: string;
 }
 
+/** SOCK_STREAM (TCP for inet), SOCK_DGRAM (UDP), or another SOCK_* type, lower-cased. */
+export type SocketType = 'stream' | 'dgram' | 'seqpacket' | 'raw' | 'other';
+
 export interface SocketEvent extends EventBase {
   kind: 'connect' | 'bind' | 'listen' | 'accept';
   fd?: number;
@@ -154,6 +157,12 @@ export interface SocketEvent extends EventBase {
   socket?: FdTarget;
   /** connect/bind: the address; accept: the peer. */
   endpoint?: Endpoint;
+  /**
+   * The socket's type, from the traced `socket()` call that made it (or `-yy`'s
+   * protocol); undefined when the trace does not say (a log from before `socket`
+   * was traced).
+   */
+  socketType?: SocketType;
   /** accept: the new connection's fd. */
   acceptedFd?: number;
 }

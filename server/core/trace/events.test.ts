@@ -160,4 +160,18 @@ describe('EventBuilder: sockets', () => {
     expect(all[3]).toMatchObject({ kind: 'accept', acceptedFd: 7, endpoint: { family: 'unix', path: null } });
     expect(all[4]).toMatchObject({ kind: 'bind', endpoint: { family: 'other', name: 'netlink' } });
   });
+
+  it('knows a socket\'s type from the socket() that made it, and an accepted one from its listener', () => {
+    const all = events(`9 1.000001 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<socket:[62796]>
+9 1.000002 connect(3<socket:[62796]>, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("8.8.8.8")}, 16) = 0
+9 1.000003 socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 4<socket:[62802]>
+9 1.000004 bind(4<socket:[62802]>, {sa_family=AF_INET6, sin6_port=htons(8786), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::", &sin6_addr), sin6_scope_id=0}, 28) = 0
+9 1.000005 accept4(4<socket:[62802]>, {sa_family=AF_INET6, sin6_port=htons(4000), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, [28], SOCK_CLOEXEC) = 5<socket:[62900]>
+9 1.000006 connect(5<socket:[62900]>, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
+9 1.000007 connect(6<socket:[11111]>, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
+9 1.000008 connect(7<UDP:[127.0.0.1:5000->127.0.0.1:53]>, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.1")}, 16) = 0`);
+    const types = all.filter((e) => e.kind !== 'other').map((e) => (e as { socketType?: string }).socketType);
+    expect(types).toEqual(['dgram', 'stream', 'stream', 'stream', undefined, 'dgram']);
+  });
 });
+

@@ -8,6 +8,7 @@ import type { EventBase, OpenFlags, SpawnKind, TraceEvent } from './event-types'
 import { resolvePath } from './paths';
 import { ProcessTable, SpawnFlags } from './process-table';
 import { endpointFromSockaddr } from './sockaddr';
+import { SocketTypes, socketTypeOf } from './socket-types';
 import type { SyscallRecord, TraceRecord, UnfinishedRecord } from './stream';
 
 export * from './event-types';
@@ -72,6 +73,7 @@ export class EventBuilder {
   readonly processes: ProcessTable;
   /** Clone-family calls begun and not yet returned, by caller pid. */
   private readonly pendingSpawns = new Map<number, PendingSpawn>();
+  private readonly sockets = new SocketTypes();
 
   constructor(options: EventBuilderOptions = {}) {
     this.processes = options.processes ?? new ProcessTable({ initialCwd: options.initialCwd });
@@ -306,6 +308,9 @@ export class EventBuilder {
           target: stringValue(args[0]) ?? ''
         });
       }
+      case 'socket':
+        if (ok) this.sockets.learn(rec.result.fd, socketTypeOf(args[1]));
+        break;
       case 'connect':
       case 'bind':
       case 'listen':
@@ -313,10 +318,14 @@ export class EventBuilder {
       case 'accept4': {
         const socket = args[0]?.type === 'fd' ? args[0] : undefined;
         const endpoint = rec.name === 'listen' ? undefined : endpointFromSockaddr(args[1]);
+        const socketType = this.sockets.typeOf(socket?.target);
+        // A connection accepted on a listening socket is a stream like it.
+        if (rec.name.startsWith('accept') && ok) this.sockets.learn(rec.result.fd, socketType);
         return {
           ...base,
           kind: rec.name === 'accept4' ? 'accept' : (rec.name as 'connect' | 'bind' | 'listen' | 'accept'),
           ...(socket ? { fd: socket.fd, socket: socket.target } : {}),
+          ...(socketType ? { socketType } : {}),
           ...(endpoint ? { endpoint } : {}),
           ...(rec.name.startsWith('accept') && resultFd !== undefined && ok ? { acceptedFd: resultFd } : {})
         };
