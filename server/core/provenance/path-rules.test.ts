@@ -15,6 +15,7 @@ describe('classifyPath', () => {
     ['/home/alice/.local/share/jupyter/runtime/kernel-1.json', 'noise'],
     ['/tmp/dask-scratch-space/worker-abc/storage', 'noise'],
     ['/tmp/dask-scratch-space', 'noise'],
+    ['/tmp/ipykernel_16659/4261857606.py', 'noise'],
     ['/usr/lib/x86_64-linux-gnu/libc.so.6', 'system'],
     ['/etc/hostname', 'system'],
     // a system cache is software (packed, never an input), not the user's data

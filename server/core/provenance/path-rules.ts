@@ -26,6 +26,7 @@ const NOISE_PREFIXES = ['/proc/', '/dev/', '/sys/', '/run/user/', '/__retrace__/
 const NOISE_EXACT = new Set(['/proc', '/dev', '/sys', '/dev/null']);
 /** Segments that mark a cache or scratch area wherever it is. */
 const NOISE_SEGMENTS = ['/__pycache__/', '/.ipynb_checkpoints/', '/dask-scratch-space/', '/dask-worker-space/', '/.ipython/'];
+const IPYKERNEL_CELL_FILES = /\/ipykernel_\d+(\/|$)/;
 const NOISE_SUFFIXES = ['.pyc', '/.python_history'];
 /** Relative to $HOME. */
 const HOME_NOISE = ['/.cache/', '/.local/share/jupyter/runtime/', '/.jupyter/', '/.local/share/retrace/', '/.config/matplotlib/', '/.matplotlib/', '/.config/dask/', '/.dask/'];
@@ -52,6 +53,9 @@ export function classifyPath(path: string, ctx: PathContext = {}): PathClass {
   if (NOISE_SEGMENTS.some(s => path.includes(s)) || NOISE_SUFFIXES.some(s => path.endsWith(s))) return 'noise';
   // The scratch folder itself too: its workers open it (O_TMPFILE) and list it.
   if (NOISE_SEGMENTS.some(s => path.endsWith(s.slice(0, -1)))) return 'noise';
+  // ipykernel writes each cell's code to <tmp>/ipykernel_<pid>/<hash>.py for tracebacks
+  // and the debugger: the kernel's own machinery, which a traceback then reads.
+  if (IPYKERNEL_CELL_FILES.test(path)) return 'noise';
   if (ctx.home && HOME_NOISE.some(s => path.startsWith(ctx.home + s))) return 'noise';
   if (ctx.noisePrefixes?.some(p => under(path, p))) return 'noise';
   // The notebook's own folder is user space even inside a venv's parent, but a venv
