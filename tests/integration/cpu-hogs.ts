@@ -1,7 +1,8 @@
 /**
  * Busy processes that keep every CPU saturated while a test audits, so that lineage
- * is shown not to depend on load. Bounded twice: stopped by the test, and by
- * `timeout` should the test die first.
+ * is shown not to depend on load. Bounded twice: stopped by the test, and each hog
+ * ends itself after `seconds` should the test die first. (Not `timeout node …`:
+ * killing `timeout` leaves its child spinning, unbounded.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -11,13 +12,12 @@ export interface CpuHogs {
 }
 
 export function startCpuHogs(seconds: number, count = availableParallelism() + 1): CpuHogs {
+  const spin = `const end = Date.now() + ${Math.ceil(seconds * 1000)}; while (Date.now() < end) {}`;
   const hogs: ChildProcess[] = [];
-  for (let i = 0; i < count; i++) {
-    hogs.push(spawn('timeout', [String(seconds), process.execPath, '-e', 'for(;;){}'], { stdio: 'ignore' }));
-  }
+  for (let i = 0; i < count; i++) hogs.push(spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }));
   return {
     stop: () => {
-      for (const hog of hogs) if (hog.exitCode === null) hog.kill('SIGKILL');
+      for (const hog of hogs) if (hog.exitCode === null && hog.signalCode === null) hog.kill('SIGKILL');
     }
   };
 }
