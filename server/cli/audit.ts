@@ -80,8 +80,13 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     const kernelId = kernel.id;
     await session.shutdown().catch(() => undefined);
     session = undefined;
-    await waitForSessionEnd(kernelId);
-    await annotate(nb, code, replies, kernelId, pythonVersion);
+    const ended = await waitForSessionEnd(kernelId, { onSlow: () => log('retrace audit: waiting for the launcher to finish analysing the trace') });
+    const unrecorded = await annotate(nb, code, replies, kernelId, pythonVersion);
+    // A cell that ran but has no record must not pass for an audited one.
+    if (unrecorded.length && !failed) {
+      const index = code.indexOf(unrecorded[0]);
+      failed = { index, cell: unrecorded[0], why: `no provenance was recorded for ${unrecorded.length === 1 ? 'it' : `it and ${unrecorded.length - 1} later cells`} (${ended ? 'the launcher ended without a record of it' : 'the launcher did not finish analysing the trace'})` };
+    }
   } finally {
     stopListening();
     await session?.shutdown().catch(() => undefined);
@@ -103,14 +108,19 @@ async function annotate(
   replies: Map<NotebookCell, Reply>,
   kernelId: string,
   pythonVersion: string
-): Promise<void> {
+): Promise<NotebookCell[]> {
   const meta = readSessionMeta(kernelId);
   const records = readCellRecords(kernelId);
+  const unrecorded: NotebookCell[] = [];
   // Executions were made one per cell in order, so the n-th record is the n-th cell run.
   for (const [i, cell] of code.entries()) {
     const reply = replies.get(cell);
     const record = records[i];
-    if (!reply || !record) continue;
+    if (!reply) continue;
+    if (!record) {
+      unrecorded.push(cell);
+      continue;
+    }
     if (record.cellId && cell.id && record.cellId !== cell.id) {
       throw new Error(`trace of execution ${record.seq} is of cell ${record.cellId}, expected ${cell.id}`);
     }
@@ -125,4 +135,5 @@ async function annotate(
     machine: arch(),
     strace: meta?.strace?.version
   });
+  return unrecorded;
 }

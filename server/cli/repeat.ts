@@ -97,7 +97,7 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
     }
     await session.shutdown().catch(() => undefined);
     session = undefined;
-    await waitForSessionEnd(kernelId);
+    await waitForSessionEnd(kernelId, { onSlow: () => log('retrace repeat: waiting for the launcher to finish analysing the trace') });
   } finally {
     stopListening();
     await session?.shutdown().catch(() => undefined);

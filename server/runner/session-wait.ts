@@ -17,11 +17,43 @@ export async function kernelExit(id: string, stop: AbortSignal): Promise<never> 
   return new Promise<never>(() => undefined); // the cell finished first; this race is over
 }
 
-/** The launcher writes its last cell records as the kernel exits: wait for that, bounded. */
-export async function waitForSessionEnd(id: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+export interface SessionEndWait {
+  /** The longest to wait for a launcher that is still alive, in ms. */
+  limitMs?: number;
+  /** Called once when the wait has lasted `slowMs`, so a command can say why it pauses. */
+  onSlow?: () => void;
+  slowMs?: number;
+}
+
+/**
+ * The launcher writes its last cell records after the kernel exits; on a loaded machine
+ * analysing a long trace can take minutes. Wait while the launcher is alive (bounded),
+ * and say whether it finished: a caller must not present missing records as a result.
+ */
+export async function waitForSessionEnd(id: string, wait: SessionEndWait = {}): Promise<boolean> {
+  const started = Date.now();
+  const deadline = started + (wait.limitMs ?? 600_000);
+  let slowSaid = false;
   while (Date.now() < deadline) {
-    if (readSessionMeta(id)?.endedAt) return;
+    const meta = readSessionMeta(id);
+    if (meta?.endedAt) return true;
+    // Gone without saying so: read once more, it may have written and exited just now.
+    if (meta && !alive(meta.launcherPid)) return !!readSessionMeta(id)?.endedAt;
+    if (!slowSaid && Date.now() - started > (wait.slowMs ?? 5_000)) {
+      slowSaid = true;
+      wait.onSlow?.();
+    }
     await new Promise(r => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but is not ours to signal
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

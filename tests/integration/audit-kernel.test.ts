@@ -129,4 +129,23 @@ describe('the retrace-audit kernel', () => {
     await waitFor(() => !alive(launcherPid), 'the launcher to exit');
     expect(readFileSync(join(sessionDir(kernel.id), 'trace.log'), 'utf8')).toContain('exited with 0');
   });
+
+  it('is given time to finish its records at shutdown when the launcher is slow (a busy machine)', async () => {
+    const kernel = await startAuditKernel();
+    await execute(kernel, "print(open(__import__('os').devnull).read())");
+    const { launcherPid } = readMeta(kernel.id);
+    // A launcher that cannot run for 8 s, as when analysing a long trace on loaded CPUs:
+    // Jupyter's default would SIGKILL it after 5 s and the cell's record would be lost.
+    process.kill(launcherPid, 'SIGSTOP');
+    const shutdown = kernel.shutdown();
+    await new Promise(r => setTimeout(r, 8_000));
+    process.kill(launcherPid, 'SIGCONT');
+    await shutdown;
+    const meta = await waitFor(() => {
+      const m = readMeta(kernel.id);
+      return m.endedAt ? m : undefined;
+    }, 'the session to record its end');
+    expect(meta.exitCode).toBe(0);
+    expect(existsSync(join(sessionDir(kernel.id), 'cells', '1.json'))).toBe(true);
+  }, 60_000);
 });
