@@ -61,6 +61,9 @@ build: $(BUILT)
 # Install the package in development mode: the console script, the kernelspec and
 # the server-proxy entry point in .venv; the lab extension linked to this tree.
 $(STAMPS)/develop: $(BUILT) pyproject.toml $(shell find jupyterlab_retrace -name '*.py' -o -name '*.json' -path '*kernelspecs*')
+	@# A re-install would write the shared install.json through develop's symlink into
+	@# the built labextension, and the next wheel would hold it twice.
+	rm -rf $(VENV)/share/jupyter/labextensions/jupyterlab-retrace jupyterlab_retrace/labextension/install.json
 	$(VENV)/bin/pip install --quiet --no-build-isolation --no-deps -e .
 	$(VENV)/bin/jupyter labextension develop --overwrite .
 	@mkdir -p $(STAMPS) && touch $@
