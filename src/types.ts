@@ -1,6 +1,6 @@
 /**
  * Payloads of the companion's API, as the frontend sees them. The companion builds
- * them from server/core/environment/report.ts; the type-only import keeps one
+ * them from core/environment/report.ts; the type-only import keeps one
  * definition for both sides and adds no code to the bundle.
  */
 export type {
@@ -8,7 +8,7 @@ export type {
   Diagnosis,
   Problem,
   ToolStatus
-} from '../server/core/environment/report';
+} from '../core/environment/report';
 
 export interface Health {
   name: string;
@@ -17,13 +17,13 @@ export interface Health {
 }
 
 export interface EnvironmentResponse {
-  report: import('../server/core/environment/report').EnvironmentReport;
-  diagnosis: import('../server/core/environment/report').Diagnosis;
+  report: import('../core/environment/report').EnvironmentReport;
+  diagnosis: import('../core/environment/report').Diagnosis;
 }
 
-export type { SessionMeta } from '../server/core/session';
+export type { SessionMeta } from '../core/session';
 
-export type { CellRecord } from '../server/core/provenance/cell-record';
+export type { CellRecord } from '../core/provenance/cell-record';
 
 export type {
   DependencyReport,
@@ -33,7 +33,7 @@ export type {
   SystemEntry,
   ProgramEntry,
   DataEntry
-} from '../server/core/deps/report';
+} from '../core/deps/report';
 
 export type {
   PackageRequest,
@@ -41,10 +41,10 @@ export type {
   PackageSummary,
   PackageStarted,
   JobStatus
-} from '../server/core/container/package-job';
+} from '../core/container/package-job';
 
-export type { CellVerdict, VerdictStatus } from '../server/core/repeat/verdict';
+export type { CellVerdict, VerdictStatus } from '../core/repeat/verdict';
 
-export type { VerdictRequestBody } from '../server/core/repeat/verdict-request';
+export type { VerdictRequestBody } from '../core/repeat/verdict-request';
 
-export type { RepeatSummary } from '../server/core/metadata/types';
+export type { RepeatSummary } from '../core/metadata/types';

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
-import { blobPath, relativeInsideRoot, type Manifest, type ManifestEntry } from '../core/container/manifest';
+import { blobPath, relativeInsideRoot, type Manifest, type ManifestEntry } from '../../core/container/manifest';
 
 export interface SpecFile {
   path: string;

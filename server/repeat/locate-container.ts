@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../core/errors';
-import { METADATA_KEY } from '../core/metadata/types';
+import { InputError } from '../../core/errors';
+import { METADATA_KEY } from '../../core/metadata/types';
 import type { RepeatMode } from './view';
 
 export const CONTAINER_ENV = 'RETRACE_CONTAINER';

@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
-import { cacheFoldersOf, type PathContext } from '../core/provenance/path-rules';
-import { bwrapArgv } from '../core/repeat/sandbox-command';
+import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../../core/capture/kernel-command';
+import { cacheFoldersOf, type PathContext } from '../../core/provenance/path-rules';
+import { bwrapArgv } from '../../core/repeat/sandbox-command';
 import { SessionFollower } from '../capture/session-follower';
 import { superviseKernel } from '../capture/kernel-supervisor';
 import { containersRoot, dropIfTouched, openContainer, type UnpackedContainer } from '../container/unpack';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CellRecord } from '../core/provenance/cell-record';
-import type { SessionMeta } from '../core/session';
+import type { CellRecord } from '../../core/provenance/cell-record';
+import type { SessionMeta } from '../../core/session';
 import { judgeExecution } from './verdict-service';
 
 const sha = (s: string) => 'sha256:' + createHash('sha256').update(s).digest('hex');

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Manifest } from '../core/container/manifest';
+import type { Manifest } from '../../core/container/manifest';
 
 export type RepeatMode = 'layered' | 'strict';
 

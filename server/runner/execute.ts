@@ -1,6 +1,6 @@
 /** Run code on a kernel and gather what it printed, displayed, returned and raised. */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import { OutputCollector, type Output } from '../core/notebook/outputs';
+import { OutputCollector, type Output } from '../../core/notebook/outputs';
 
 export interface ExecuteResult {
   status: 'ok' | 'error' | 'aborted';

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentReport } from '../core/environment/report';
-import type { SessionMeta } from '../core/session';
+import type { EnvironmentReport } from '../../core/environment/report';
+import type { SessionMeta } from '../../core/session';
 import { createHandler, type RouteDeps } from './routes';
 
 const REPORT: EnvironmentReport = {
@@ -207,7 +207,7 @@ describe('dependency and packaging routes', () => {
   });
 
   it('says why a notebook cannot be packaged', async () => {
-    const { NotebookError } = await import('../core/notebook/parse');
+    const { NotebookError } = await import('../../core/notebook/parse');
     const get = await serve({
       ...base,
       pack: async options => {
@@ -239,7 +239,7 @@ describe('dependency and packaging routes', () => {
   });
 
   it('keeps a relative notebook inside the server root, and names it by that path in errors', async () => {
-    const { NotebookError } = await import('../core/notebook/parse');
+    const { NotebookError } = await import('../../core/notebook/parse');
     const get = await serve({
       ...base,
       serverRoot: '/srv/nb',

@@ -5,15 +5,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultArchivePath } from '../container/pack';
-import type { PackageProgress, PackageStarted, PackageSummary } from '../core/container/package-job';
-import type { DependencyReport } from '../core/deps/report';
-import { diagnose, type EnvironmentReport } from '../core/environment/report';
-import { NotebookError } from '../core/notebook/parse';
-import { RETRACE_VERSION } from '../core/version';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { findExecution } from '../core/provenance/record-match';
-import type { CellVerdict } from '../core/repeat/verdict';
-import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../core/repeat/verdict-request';
+import type { PackageProgress, PackageStarted, PackageSummary } from '../../core/container/package-job';
+import type { DependencyReport } from '../../core/deps/report';
+import { diagnose, type EnvironmentReport } from '../../core/environment/report';
+import { NotebookError } from '../../core/notebook/parse';
+import { RETRACE_VERSION } from '../../core/version';
+import type { CellRecord } from '../../core/provenance/cell-record';
+import { findExecution } from '../../core/provenance/record-match';
+import type { CellVerdict } from '../../core/repeat/verdict';
+import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../../core/repeat/verdict-request';
 import type { VerdictRequest } from '../repeat/verdict-service';
 import type { SessionMeta } from '../store/sessions';
 import { HttpError, readJsonBody } from './http';

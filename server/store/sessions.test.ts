@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic';
 import { retraceHome } from './paths';
-import type { CellRecord } from '../core/provenance/cell-record';
+import type { CellRecord } from '../../core/provenance/cell-record';
 import { createSession, listSessions, locateRun, readCellRecords, readSessionMeta, sessionPaths, writeSessionMeta, type RecordCache, type SessionMeta } from './sessions';
 
 const meta = (id: string, startedAt: string): SessionMeta => ({

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync 
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { sessionsRoot } from './paths';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { recordsOfRun } from '../core/provenance/record-match';
-import type { SessionMeta } from '../core/session';
+import type { CellRecord } from '../../core/provenance/cell-record';
+import { recordsOfRun } from '../../core/provenance/record-match';
+import type { SessionMeta } from '../../core/session';
 
 export type { SessionMeta };
 

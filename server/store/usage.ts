@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CellUsage, SessionUsage, SoftwareUse } from '../core/container/usage';
-import { METADATA_KEY } from '../core/metadata/types';
-import { NotebookError, parseNotebook, type Notebook } from '../core/notebook/parse';
-import type { CellRecord } from '../core/provenance/cell-record';
+import type { CellUsage, SessionUsage, SoftwareUse } from '../../core/container/usage';
+import { METADATA_KEY } from '../../core/metadata/types';
+import { NotebookError, parseNotebook, type Notebook } from '../../core/notebook/parse';
+import type { CellRecord } from '../../core/provenance/cell-record';
 import { sessionsRoot } from './paths';
 import { readCellRecords, readSessionMeta, sessionPaths, type SessionMeta } from './sessions';
 

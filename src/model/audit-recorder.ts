@@ -7,11 +7,11 @@
 import type { Cell, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { codeHash } from '../../server/core/lineage/digest';
-import { cellMetadata } from '../../server/core/metadata/cell-metadata';
-import { notebookMetadata } from '../../server/core/metadata/notebook-metadata';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
-import { refusal } from '../../server/core/provenance/record-match';
+import { codeHash } from '../../core/lineage/digest';
+import { cellMetadata } from '../../core/metadata/cell-metadata';
+import { notebookMetadata } from '../../core/metadata/notebook-metadata';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/metadata/types';
+import { refusal } from '../../core/provenance/record-match';
 import type { RetraceClient } from '../api';
 import { AUDIT_KERNEL } from '../tokens';
 import type { SessionMeta } from '../types';

@@ -36,7 +36,7 @@ export function packageRequest(notebookPath: string, settings: PackageSettings):
 }
 
 // In words and as a fraction: the same for the dialog and `retrace package`.
-export { describeProgress, progressFraction } from '../../server/core/container/package-progress';
+export { describeProgress, progressFraction } from '../../core/container/package-progress';
 
 export async function runPackageJob(client: RetraceClient, request: PackageRequest, options: RunOptions = {}): Promise<PackageOutcome> {
   const pollMs = options.pollMs ?? 500;

@@ -1,6 +1,6 @@
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { CompanionError, type RetraceClient } from '../api';
 import type { CellVerdict, VerdictRequestBody } from '../types';
 import { RepeatRecorder, type RepeatTally } from './repeat-recorder';
@@ -177,6 +177,6 @@ describe('the repeat recorder', () => {
     recorder.noteScheduled(nb, b);
     await recorder.noteExecuted(nb, b, true);
     expect(runs).toEqual(['run-1', 'run-2']);
-    expect(bodies[1].code_hash).toBe(await (await import('../../server/core/lineage/digest')).codeHash('y = 3'));
+    expect(bodies[1].code_hash).toBe(await (await import('../../core/lineage/digest')).codeHash('y = 3'));
   });
 });

@@ -10,11 +10,11 @@
 import type { Cell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { codeHash } from '../../server/core/lineage/digest';
-import { auditIdentity, type JudgedVerdict } from '../../server/core/metadata/badge-state';
-import { archiveAsNamed, isAuditedCell, withRepeat, withVerdict } from '../../server/core/metadata/repeat-metadata';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
-import { summarize } from '../../server/core/repeat/verdict';
+import { codeHash } from '../../core/lineage/digest';
+import { auditIdentity, type JudgedVerdict } from '../../core/metadata/badge-state';
+import { archiveAsNamed, isAuditedCell, withRepeat, withVerdict } from '../../core/metadata/repeat-metadata';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/metadata/types';
+import { summarize } from '../../core/repeat/verdict';
 import { CompanionError, type RetraceClient } from '../api';
 import { REPEAT_KERNEL } from '../tokens';
 import type { CellVerdict, RepeatSummary, VerdictRequestBody } from '../types';

@@ -8,7 +8,7 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { formatSize, shortHash } from '../../server/core/deps/format';
+import { formatSize, shortHash } from '../../core/deps/format';
 import { pythonByUse, type DependenciesModel, type DependenciesState, type DependencyScope, type ScopedSection } from '../model/dependencies';
 import type { DataEntry, DependencyReport, DependencySection, PythonEntry } from '../types';
 

@@ -4,7 +4,7 @@
  * under `metadata.retrace`. Pure: no file system, so the frontend uses it too.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import schema from '../../../schema/metadata/retrace-metadata.schema.json';
+import schema from '../../schema/metadata/retrace-metadata.schema.json';
 import { SPEC_VERSION } from './types';
 
 export type ValidationResult = { ok: true } | { ok: false; errors: string[] };

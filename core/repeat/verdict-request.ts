@@ -11,7 +11,7 @@ import type { Output } from '../notebook/outputs';
 export interface VerdictRequestBody {
   cell_id: string;
   execution_count: number;
-  /** `sha256:` of the source that ran (server/core/lineage/digest.ts `codeHash`). */
+  /** `sha256:` of the source that ran (core/lineage/digest.ts `codeHash`). */
   code_hash: string;
   reply: 'ok' | 'error' | 'aborted';
   error?: { ename: string; evalue: string };

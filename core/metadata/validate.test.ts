@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import schema from '../../../schema/metadata/retrace-metadata.schema.json';
+import schema from '../../schema/metadata/retrace-metadata.schema.json';
 import { codeHash } from '../lineage/digest';
 import { SPEC_VERSION, type RetraceCellMetadata, type RetraceNotebookMetadata } from './types';
 import { METADATA_SCHEMA_ID, validateCellMetadata, validateNotebookMetadata, type ValidationResult } from './validate';
 
-const REPO = join(__dirname, '..', '..', '..');
+const REPO = join(__dirname, '..', '..');
 
 /** The JSON blocks of docs/metadata.md that follow an `<!-- example: NAME -->` line. */
 function docExamples(): Record<string, unknown> {

@@ -30,7 +30,7 @@ export interface CellDiff {
   /** Why not compared, when so. */
   reason?: string;
   differences?: ExecutionDifferences;
-  /** The differences in words (server/core/diff/describe.ts). */
+  /** The differences in words (core/diff/describe.ts). */
   lines: string[];
 }
 

@@ -1,6 +1,6 @@
 /**
  * The first abstracted event that differs between two executions of a cell, found the
- * way lineage compares them (server/core/provenance/cell-provenance.ts): the kernel's
+ * way lineage compares them (core/provenance/cell-provenance.ts): the kernel's
  * main thread as one ordered sequence, the processes the cell started as a sorted
  * list of sequences (one per process), the pool of workers as one set.
  */

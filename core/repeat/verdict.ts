@@ -26,7 +26,7 @@ export interface CellVerdict {
   reason: string;
   /** The first difference found, when diverged. */
   first_difference?: { kind: 'file' | 'event' | 'earlier-cell' | 'lineage'; audit?: string; repeat?: string };
-  /** When diverged: every first difference, one line each (server/core/diff/describe.ts), outputs aside. */
+  /** When diverged: every first difference, one line each (core/diff/describe.ts), outputs aside. */
   differences?: string[];
   outputs: OutputComparison;
   /** Files the repeat took from the host, not the container. */
