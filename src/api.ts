@@ -1,18 +1,11 @@
 /** A typed client of the companion, reached through the Jupyter server's proxy. */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type {
-  CellRecord,
-  CellVerdict,
-  DependencyReport,
-  EnvironmentResponse,
-  Health,
-  JobStatus,
-  PackageRequest,
-  PackageStarted,
-  SessionMeta,
-  VerdictRequestBody
-} from './types';
+import type { DependencyReport } from '../core/contract/dependencies';
+import type { JobStatus, PackageRequest, PackageStarted } from '../core/contract/packaging';
+import type { EnvironmentResponse, Health, VerdictRequestBody } from '../core/contract/http';
+import type { CellVerdict } from '../core/contract/verdict';
+import type { CellRecord, SessionMeta } from '../core/contract/records';
 
 /** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
 export const COMPANION_PATH = 'retrace-companion';

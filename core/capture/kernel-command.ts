@@ -3,12 +3,6 @@
  * say exactly which argv to start, so the choice is testable without a kernel.
  */
 
-/** The kernelspec name of the audit kernel. */
-export const AUDIT_KERNEL_NAME = 'retrace-audit';
-
-/** The kernelspec name of the repeat kernel (server/repeat/repeat-launcher.ts). */
-export const REPEAT_KERNEL_NAME = 'retrace-repeat';
-
 /** The IPython extension that marks cells and reports to retrace from inside the kernel. */
 export const KERNEL_AGENT_MODULE = 'jupyterlab_retrace.kernel_agent';
 

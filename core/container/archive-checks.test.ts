@@ -13,7 +13,8 @@ import {
   type BlobsSeen,
   type MemberHeader
 } from './archive-checks';
-import { blobPath, type Manifest, type ManifestEntry } from './manifest';
+import { blobPath } from './manifest';
+import type { Manifest, ManifestEntry } from '../contract/manifest';
 
 const HEX = 'ab' + 'c'.repeat(62);
 const HASH = `sha256:${HEX}`;

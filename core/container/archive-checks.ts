@@ -8,7 +8,8 @@
  * never thrown, so the unpacker decides how to report them.
  */
 import { ok, problem, type Checked } from './checked';
-import { validateMemberName, type ContentHash } from './manifest';
+import { validateMemberName } from './manifest';
+import type { ContentHash } from '../contract/manifest';
 import { symlinkTargetProblem } from './link-checks';
 
 

@@ -5,7 +5,8 @@
  */
 import { normalizePosixPath } from './glob';
 import { symlinkTargetProblem } from './link-checks';
-import { blobPath, isContentHash, MANIFEST_FORMAT_VERSION, relativeInsideRoot, type Manifest, type ManifestEntry } from './manifest';
+import { blobPath, isContentHash, relativeInsideRoot } from './manifest';
+import { MANIFEST_FORMAT_VERSION, type Manifest, type ManifestEntry } from '../contract/manifest';
 import { ok, problem, type Checked } from './checked';
 
 const KINDS = new Set(['file', 'symlink', 'directory']);

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertMemberName,
-  blobPath,
-  isContentHash,
-  ManifestBuilder,
-  MANIFEST_FORMAT_VERSION,
-  relativeInsideRoot,
-  validateMemberName,
-  type ManifestEntry
-} from './manifest';
+import { assertMemberName, blobPath, isContentHash, ManifestBuilder, relativeInsideRoot, validateMemberName } from './manifest';
+import { MANIFEST_FORMAT_VERSION, type ManifestEntry } from '../contract/manifest';
 
 const H1 = 'sha256:' + 'ab' + 'c'.repeat(62);
 const H2 = 'sha256:' + '01' + 'f'.repeat(62);

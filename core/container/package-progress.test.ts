@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PackageProgress } from './package-job';
+import type { PackageProgress } from '../contract/packaging';
 import { describeProgress, progressFraction, ProgressThrottle } from './package-progress';
 
 const MiB = 1024 * 1024;

@@ -3,7 +3,7 @@
  * the JupyterLab dialog. Pure (runs in the browser too).
  */
 import { formatSize } from '../deps/format';
-import type { PackageProgress } from './package-job';
+import type { PackageProgress } from '../contract/packaging';
 
 /**
  * Where each phase starts on the bar. Timed on examples/image-convolution.ipynb

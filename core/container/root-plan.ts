@@ -3,7 +3,8 @@
  * share an inode (hard links share mode and time), which folders to make, with what
  * modes. Pure; server/container/build-root.ts does the writing.
  */
-import { blobPath, relativeInsideRoot, type ContentHash, type Manifest } from './manifest';
+import { blobPath, relativeInsideRoot } from './manifest';
+import type { ContentHash, Manifest } from '../contract/manifest';
 
 /** Permission bits kept for files: set-user/group-ID bits from a stranger's archive are dropped. */
 export function fileModeToSet(mode: number): number {

@@ -4,7 +4,7 @@
  * Read from a session's records by server/store/usage.ts, or from a container's
  * provenance/ folder.
  */
-import type { FileRecord } from '../metadata/types';
+import type { FileRecord } from '../contract/metadata';
 
 /** Software touched by one cell (or outside cells). */
 export interface SoftwareUse {

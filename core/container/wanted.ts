@@ -4,8 +4,8 @@
  * hash each had when first read). Each path comes once, with the first cell that
  * used it and its strongest role.
  */
-import type { FileRecord } from '../metadata/types';
-import type { CellRef, EntryRole } from './manifest';
+import type { FileRecord } from '../contract/metadata';
+import type { CellRef, EntryRole } from '../contract/manifest';
 import type { SessionUsage } from './usage';
 
 export interface WantedPath {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignColumns, formatDependencyReport, formatSize, shortHash } from './format';
-import type { DependencyReport, PythonEntry, Section } from './report';
+import type { DependencyReport, PythonEntry, Section } from '../contract/dependencies';
 
 const empty = (): Section => ({ python: [], system: [], unowned: { count: 0, examples: [] }, programs: [], data: { read: [], written: [] } });
 

@@ -1,5 +1,5 @@
 /** The dependency report as text for a terminal: totals first, then each cell, columns aligned. */
-import type { CellRef, CellSection, DependencyReport, PythonEntry, Section } from './report';
+import type { CellRef, CellSection, DependencyReport, PythonEntry, Section } from '../contract/dependencies';
 
 const INDENT = '  ';
 

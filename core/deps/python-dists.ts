@@ -9,6 +9,8 @@
  * (`PREFIX/lib/python3.X/...` outside site-packages) belongs to a pseudo-distribution
  * for the standard library.
  */
+import type { PythonOwner } from '../contract/dependencies';
+
 /** One installed distribution, as its metadata describes it. */
 export interface PythonDistribution {
   /** As in METADATA / PKG-INFO `Name:` (e.g. `scikit-image`, not `skimage`). */
@@ -22,13 +24,6 @@ export interface PythonDistribution {
   topLevel: string[];
   /** Its own metadata folder or file (`numpy-2.1.0.dist-info`), relative to `location`: reading it is using it. */
   metadataDir?: string;
-}
-
-/** Who owns a file, as the report shows it. */
-export interface PythonOwner {
-  name: string;
-  version: string;
-  location: string;
 }
 
 export const STDLIB_NAME = 'python (standard library)';

@@ -7,10 +7,8 @@
  * a module, extension, data file or script of theirs being read or run is a use.
  * Pure, and runs in the browser too.
  */
+import type { PythonUse } from '../contract/dependencies';
 import { sitePackagesOf } from './python-dists';
-
-/** imported: code (or data) it installed was read or run; present: only its metadata was read, or it was in a folder the run listed. */
-export type PythonUse = 'imported' | 'present';
 
 /** Top-level entries of site-packages that describe distributions rather than being part of them. */
 const METADATA_ENTRY = /\.(dist-info|egg-info|pth|egg-link)$/;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CellUsage, SessionUsage } from '../container/usage';
 import { PythonDistIndex, STDLIB_NAME } from './python-dists';
-import { buildReport, isDependencyNoise, type DependencyLookups, type PythonEntry } from './report';
+import { buildReport, isDependencyNoise, type DependencyLookups } from './report';
+import type { PythonEntry } from '../contract/dependencies';
 import type { PythonDistribution } from './python-dists';
 
 const SP = '/v/lib/python3.11/site-packages';

@@ -3,95 +3,12 @@
  * total, named the way a person would install it again (Python distributions, Debian
  * packages) rather than as thousands of paths. Pure: the owners, versions and sizes
  * come as lookups (server/deps/build.ts does the I/O), so the rules are unit-tested.
- *
- * JSON shape (`retrace deps --json`, `deps.json` in a container, the frontend panel).
- * Fields are always present; `null` means unknown:
- *
- *   {
- *     "notebook": string,              the notebook's path
- *     "session": string,               the audit session
- *     "package_database": "dpkg" | null,   null: no package database on this machine,
- *                                      so no file could be attributed to a system package
- *     "total": Section,                start-up and every cell together
- *     "cells": [ { "seq": number, "cell_id": string | null, "execution_count": number, ...Section } ]
- *   }
- *   Section = {
- *     "python":   [ { "name", "version", "location", "files", "use": "imported" | "present",
- *                     "first_cell": {"seq", "cell_id"} | null } ],
- *                 name as in METADATA (`scikit-image`, not `skimage`); location: the site-packages
- *                 folder (the interpreter's prefix for "python (standard library)"); files: how many
- *                 of its files were read (metadata included; 0 when it was only in a listed folder);
- *                 use: "imported" when a module, extension, data file or script of it was read or
- *                 run, "present" when only its metadata was read (an entry-point scan, a version
- *                 lookup, a .pth at start-up) or it was in a site-packages folder the run listed;
- *                 imported ones first, each group by name; first_cell: the first cell that used it
- *                 that way (null: kernel start-up)
- *     "system":   [ { "name", "version": string | null, "files" } ]      Debian packages
- *     "unowned":  { "count": number, "examples": string[] }             files no package owns (sorted, capped)
- *     "programs": [ { "path", "package"?: string } ]                    executed, first-run order;
- *                                                                       package: its Debian package when known
- *     "data": { "read":    [ { "path", "size": number | null, "sha256": string | null } ],
- *               "written": [ { "path", "size": number | null, "sha256": string | null } ] }
- *                 path as in the cell metadata: relative to the notebook's folder when under it;
- *                 in the total, a file read twice is listed once (as first read), a file written
- *                 twice once (as last written)
- *   }
+ * The report's JSON shape: core/contract/dependencies.ts.
  */
 import type { CellUsage, SessionUsage, SoftwareUse } from '../container/usage';
-import type { FileRecord } from '../metadata/types';
-import type { PythonOwner } from './python-dists';
-import { isSitePackagesFolder, pythonUseOf, type PythonUse } from './python-use';
-
-export interface CellRef {
-  seq: number;
-  cell_id: string | null;
-}
-
-export interface PythonEntry extends PythonOwner {
-  files: number;
-  /** Absent from the deps.json of containers packed by earlier versions: read that as "imported". */
-  use: PythonUse;
-  first_cell: CellRef | null;
-}
-
-export interface SystemEntry {
-  name: string;
-  version: string | null;
-  files: number;
-}
-
-export interface ProgramEntry {
-  path: string;
-  package?: string;
-}
-
-export interface DataEntry {
-  path: string;
-  size: number | null;
-  sha256: string | null;
-}
-
-export interface Section {
-  python: PythonEntry[];
-  system: SystemEntry[];
-  unowned: { count: number; examples: string[] };
-  programs: ProgramEntry[];
-  data: { read: DataEntry[]; written: DataEntry[] };
-}
-
-export interface CellSection extends Section {
-  seq: number;
-  cell_id: string | null;
-  execution_count: number;
-}
-
-export interface DependencyReport {
-  notebook: string;
-  session: string;
-  package_database: string | null;
-  total: Section;
-  cells: CellSection[];
-}
+import type { FileRecord } from '../contract/metadata';
+import type { CellRef, DataEntry, DependencyReport, PythonEntry, PythonOwner, PythonUse, Section, SystemEntry } from '../contract/dependencies';
+import { isSitePackagesFolder, pythonUseOf } from './python-use';
 
 /** What the builder needs to know about the machine; every answer may be "don't know". */
 export interface DependencyLookups {

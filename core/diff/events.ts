@@ -4,7 +4,7 @@
  * main thread as one ordered sequence, the processes the cell started as a sorted
  * list of sequences (one per process), the pool of workers as one set.
  */
-import type { CellLineageEvents } from '../provenance/cell-provenance';
+import type { CellLineageEvents } from '../contract/records';
 
 /** A lineage step as recorded (`open:r:data/x.csv`), split into its syscall and arguments. */
 export interface Step {

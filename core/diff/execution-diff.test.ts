@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellLineageEvents } from '../provenance/cell-provenance';
+import type { CellLineageEvents } from '../contract/records';
 import { describeDifferences, firstDifference } from './describe';
 import { parseStep } from './events';
 import { diffExecutions, type Execution } from './execution-diff';

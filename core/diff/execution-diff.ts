@@ -6,11 +6,12 @@
  * before. What one side lacks is said in `notCompared`, never guessed.
  * Pure: every input is plain data.
  */
-import type { FileRecord } from '../metadata/types';
-import type { Output } from '../notebook/outputs';
-import type { CellLineageEvents } from '../provenance/cell-provenance';
+import type { FileRecord } from '../contract/metadata';
+import type { Output } from '../contract/output';
+import type { CellLineageEvents } from '../contract/records';
 import { firstEventDifference, type EventDifference } from './events';
-import { compareOutputs, type HashImage, type OutputComparison } from './outputs';
+import { compareOutputs, type HashImage } from './outputs';
+import type { OutputComparison } from '../contract/verdict';
 
 /** One execution of a cell, as much as is known of it. */
 export interface Execution {

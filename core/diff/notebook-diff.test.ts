@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Notebook } from '../notebook/parse';
-import type { CellRecord } from '../provenance/cell-record';
+import type { CellRecord } from '../contract/records';
 import { diffNotebooks, formatNotebookDiff } from './notebook-diff';
 import { executionRefs, pickRecord } from './notebook-executions';
 

@@ -4,7 +4,7 @@
  * the first differences of each pair that is not the same. Pure.
  */
 import { matchCells, type MatchedBy } from '../notebook/match-cells';
-import type { CellRecord } from '../provenance/cell-record';
+import type { CellRecord } from '../contract/records';
 import { describeDifferences } from './describe';
 import { diffExecutions, type ExecutionDifferences } from './execution-diff';
 import { executionOf, type CellExecutionRef } from './notebook-executions';

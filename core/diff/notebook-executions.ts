@@ -6,10 +6,10 @@
  * point to are looked up by the caller (`pickRecord` says which one belongs).
  * Pure.
  */
-import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../metadata/types';
+import { METADATA_KEY, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../contract/metadata';
 import type { Notebook } from '../notebook/parse';
-import type { Output } from '../notebook/outputs';
-import type { CellRecord } from '../provenance/cell-record';
+import type { Output } from '../contract/output';
+import type { CellRecord } from '../contract/records';
 import type { Execution } from './execution-diff';
 
 export interface CellExecutionRef {

@@ -4,13 +4,8 @@
  * apart from lineage: lineage is about state, and a cell can print the time and
  * still reproduce.
  */
-import type { Output } from '../notebook/outputs';
-
-export interface OutputComparison {
-  same: boolean;
-  /** One line per difference: `output 2 (image/png) differs`. */
-  differences: string[];
-}
+import type { OutputComparison } from '../contract/verdict';
+import type { Output } from '../contract/output';
 
 export type HashImage = (base64: string) => string;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, formatReport, type EnvironmentReport } from './report';
+import { diagnose, formatReport } from './report';
+import type { EnvironmentReport } from '../contract/environment';
 
 function report(over: Partial<EnvironmentReport> = {}): EnvironmentReport {
   return {

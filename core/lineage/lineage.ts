@@ -4,7 +4,7 @@
  * and h_i the content hashes of the data files it read, as they were when read.
  * The first cell's predecessor is the digest of the empty string.
  */
-import type { CellLineageEvents } from '../provenance/cell-provenance';
+import type { CellLineageEvents } from '../contract/records';
 import { sha256 } from './digest';
 
 export const LINEAGE_ROOT = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

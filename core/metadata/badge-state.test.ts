@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { codeHash, shortDigest, sourceText } from '../lineage/digest';
 import { auditIdentity, badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict } from './badge-state';
-import type { CellVerdict } from '../repeat/verdict';
-import type { RetraceCellMetadata } from './types';
+import type { CellVerdict } from '../contract/verdict';
+import type { RetraceCellMetadata } from '../contract/metadata';
 
 const meta = (over: Partial<RetraceCellMetadata>) => ({ code_hash: 'sha256:aa', lineage: 'sha256:0123456789abcdef', status: 'complete', ...over }) as RetraceCellMetadata;
 

@@ -4,8 +4,8 @@
  * a reopened notebook without a kernel.
  */
 import { shortDigest } from '../lineage/digest';
-import type { CellVerdict, VerdictStatus } from '../repeat/verdict';
-import type { RetraceCellMetadata } from './types';
+import type { CellVerdict, VerdictStatus } from '../contract/verdict';
+import type { RetraceCellMetadata } from '../contract/metadata';
 
 export type BadgeState =
   | { kind: 'not-audited' }

@@ -1,6 +1,6 @@
 /** From a launcher's cell record to the `retrace` metadata written into the cell. */
-import type { CellRecord } from '../provenance/cell-record';
-import type { CellStatus, RetraceCellMetadata } from './types';
+import type { CellRecord } from '../contract/records';
+import type { CellStatus, RetraceCellMetadata } from '../contract/metadata';
 
 export function cellStatus(record: CellRecord, replyStatus: 'ok' | 'error' | 'aborted' | undefined): CellStatus {
   if (record.closedBy !== 'end') return 'incomplete';

@@ -1,6 +1,6 @@
 /** The notebook-level `retrace` metadata: which session audited it, in what environment. */
-import { AUDIT_KERNEL_NAME } from '../capture/kernel-command';
-import { SPEC_VERSION, type RetraceNotebookMetadata } from './types';
+import { AUDIT_KERNEL_NAME } from '../contract/kernels';
+import { SPEC_VERSION, type RetraceNotebookMetadata } from '../contract/metadata';
 
 export interface AuditFacts {
   session: string;

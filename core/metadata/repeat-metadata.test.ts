@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CellVerdict } from '../repeat/verdict';
+import type { CellVerdict } from '../contract/verdict';
 import { archiveAsNamed, isAuditedCell, verdictForMetadata, withRepeat, withVerdict } from './repeat-metadata';
-import type { RetraceCellMetadata, RetraceNotebookMetadata } from './types';
+import type { RetraceCellMetadata, RetraceNotebookMetadata } from '../contract/metadata';
 import { validateCellMetadata, validateNotebookMetadata } from './validate';
 
 const digest = (c: string) => 'sha256:' + c.repeat(64);

@@ -4,8 +4,9 @@
  * `repeat` block in the notebook. Only keys the schema allows: the schema is strict,
  * and the audit must stay as it was, the reference a later repeat compares with.
  */
-import type { CellVerdict } from '../repeat/verdict';
-import type { RepeatSummary, RetraceCellMetadata, RetraceNotebookMetadata } from './types';
+import type { CellVerdict } from '../contract/verdict';
+import type { RepeatSummary, RetraceCellMetadata, RetraceNotebookMetadata } from '../contract/metadata';
+import type { RepeatMode } from '../contract/repeat-mode';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -41,7 +42,7 @@ export interface RepeatRun {
   session: string;
   finishedAt: string;
   /** The archive as the notebook names it (relative to it) or absolute, its hash, the mode it ran in. */
-  container: { archive?: string; sha256?: string; mode?: 'layered' | 'strict' };
+  container: { archive?: string; sha256?: string; mode?: RepeatMode };
   summary: RepeatSummary;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import schema from '../../schema/metadata/retrace-metadata.schema.json';
 import { codeHash } from '../lineage/digest';
-import { SPEC_VERSION, type RetraceCellMetadata, type RetraceNotebookMetadata } from './types';
+import { SPEC_VERSION, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../contract/metadata';
 import { METADATA_SCHEMA_ID, validateCellMetadata, validateNotebookMetadata, type ValidationResult } from './validate';
 
 const REPO = join(__dirname, '..', '..');

@@ -5,7 +5,7 @@
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import schema from '../../schema/metadata/retrace-metadata.schema.json';
-import { SPEC_VERSION } from './types';
+import { SPEC_VERSION } from '../contract/metadata';
 
 export type ValidationResult = { ok: true } | { ok: false; errors: string[] };
 

@@ -3,8 +3,7 @@
  * would: consecutive stream text of the same name is joined, clear_output (with
  * wait) and update_display_data are honoured.
  */
-
-export type Output = Record<string, unknown> & { output_type: string };
+import type { Output } from '../contract/output';
 
 export interface IOPubLike {
   msg_type: string;

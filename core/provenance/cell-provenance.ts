@@ -15,6 +15,7 @@
  * first run and read on a second must not change it; software is pinned by the
  * container instead.
  */
+import type { CellLineageEvents } from '../contract/records';
 import type { SocketType, TraceEvent } from '../trace/event-types';
 import type { Endpoint } from '../trace/sockaddr';
 import { classifyPath, displayPath, type PathContext } from './path-rules';
@@ -37,12 +38,6 @@ export interface FileAccess {
   path: string;
   /** When the cell first read it (trace clock, seconds). */
   firstReadTime?: number;
-}
-
-export interface CellLineageEvents {
-  main: string[];
-  children: string[][];
-  pool: string[];
 }
 
 export interface CellProvenance {

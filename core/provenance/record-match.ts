@@ -6,7 +6,7 @@
  * each record it makes; a record is attached to a cell execution only when its run,
  * its cell and its execution count are the ones asked for.
  */
-import type { CellRecord } from './cell-record';
+import type { CellRecord } from '../contract/records';
 
 /** The execution a record is wanted for. */
 export interface ExecutionKey {

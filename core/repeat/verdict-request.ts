@@ -1,27 +1,11 @@
 /**
- * The body of `POST /api/sessions/<kernel-id>/verdict`: what the frontend knows about
- * one cell execution of a repeat (which cell, the hash of the source that ran, the
- * kernel's reply, the outputs as nbformat has them). The companion adds the repeat's
- * record of it and the audit, and answers with the cell's verdict. Pure, so the
- * frontend and the companion share one definition.
+ * Checks the body of `POST /api/sessions/<kernel-id>/verdict` (its shape:
+ * core/contract/http.ts) before the companion trusts it: what is wrong, in words for
+ * the one who sent it. Pure.
  */
+import type { Output } from '../contract/output';
+import type { VerdictRequestBody } from '../contract/http';
 import { InputError } from '../errors';
-import type { Output } from '../notebook/outputs';
-
-export interface VerdictRequestBody {
-  cell_id: string;
-  execution_count: number;
-  /** `sha256:` of the source that ran (core/lineage/digest.ts `codeHash`). */
-  code_hash: string;
-  reply: 'ok' | 'error' | 'aborted';
-  error?: { ename: string; evalue: string };
-  outputs: Output[];
-  /**
-   * The notebook's code cells (id, hash of their source) as the cell ran: lets the
-   * companion match cells to an audit that has no ids (nbformat 4.4) or other ones.
-   */
-  code_cells?: Array<{ id: string; code_hash: string }>;
-}
 
 /** What is wrong with a request body, in words for the one who sent it. */
 export class VerdictRequestError extends InputError {}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RetraceCellMetadata } from '../metadata/types';
-import type { CellRecord } from '../provenance/cell-record';
-import { compareOutputs, judgeCell, summarize, type AuditSide, type RepeatSide } from './verdict';
+import type { RetraceCellMetadata } from '../contract/metadata';
+import type { CellRecord } from '../contract/records';
+import { compareOutputs } from '../diff/outputs';
+import { judgeCell, summarize, type AuditSide, type RepeatSide } from './verdict';
 
 const hashImage = (b64: string) => `h(${b64.length}:${b64.slice(0, 4)})`;
 

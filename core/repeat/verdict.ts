@@ -11,30 +11,12 @@
  */
 import { describeDifferences, firstDifference } from '../diff/describe';
 import { diffExecutions, type Execution } from '../diff/execution-diff';
-import { compareOutputs, type HashImage, type OutputComparison } from '../diff/outputs';
-import type { CellRecord } from '../provenance/cell-record';
-import type { RepeatSummary, RetraceCellMetadata } from '../metadata/types';
-import type { Output } from '../notebook/outputs';
-
-export { compareOutputs, type OutputComparison };
-
-export type VerdictStatus = 'reproduced' | 'changed' | 'diverged' | 'failed';
-
-export interface CellVerdict {
-  status: VerdictStatus;
-  /** One line, for tables and badges. */
-  reason: string;
-  /** The first difference found, when diverged. */
-  first_difference?: { kind: 'file' | 'event' | 'earlier-cell' | 'lineage'; audit?: string; repeat?: string };
-  /** When diverged: every first difference, one line each (core/diff/describe.ts), outputs aside. */
-  differences?: string[];
-  outputs: OutputComparison;
-  /** Files the repeat took from the host, not the container. */
-  fall_through: string[];
-  /** The repeat's lineage and where its record is. */
-  lineage?: string;
-  log?: { session: string; seq: number };
-}
+import { compareOutputs, type HashImage } from '../diff/outputs';
+import type { CellVerdict } from '../contract/verdict';
+import type { CellRecord } from '../contract/records';
+import type { RepeatSummary, RetraceCellMetadata } from '../contract/metadata';
+import type { RepeatMode } from '../contract/repeat-mode';
+import type { Output } from '../contract/output';
 
 export interface AuditSide {
   metadata?: RetraceCellMetadata;
@@ -50,7 +32,7 @@ export interface RepeatSide {
   reply: 'ok' | 'error' | 'aborted' | 'dead';
   error?: { ename: string; evalue: string };
   outputs: Output[];
-  mode: 'layered' | 'strict';
+  mode: RepeatMode;
 }
 
 export function judgeCell(audit: AuditSide, repeat: RepeatSide, hashImage: HashImage): CellVerdict {

@@ -15,7 +15,8 @@ import { SessionFollower } from './session-follower';
 import { superviseKernel } from './kernel-supervisor';
 import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../../core/capture/kernel-command';
 import { straceProblems } from '../../core/environment/report';
-import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
+import { createSession, writeSessionMeta } from '../store/sessions';
+import type { SessionMeta } from '../../core/contract/records';
 import { probeStrace } from '../system/probe';
 import { childPids } from '../system/proc';
 

@@ -11,7 +11,7 @@ import type { Session } from '@jupyterlab/services';
 import { codeHash, sourceText } from '../../core/lineage/digest';
 import { cellMetadata } from '../../core/metadata/cell-metadata';
 import { notebookMetadata } from '../../core/metadata/notebook-metadata';
-import { METADATA_KEY } from '../../core/metadata/types';
+import { METADATA_KEY } from '../../core/contract/metadata';
 import { ensureCellIds } from '../../core/notebook/cell-ids';
 import { parseNotebook, type Notebook, type NotebookCell } from '../../core/notebook/parse';
 import { RETRACE_VERSION } from '../../core/version';
@@ -19,7 +19,7 @@ import { executeCode, type ExecuteResult } from '../runner/execute';
 import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
-import { AUDIT_KERNEL_NAME } from '../../core/capture/kernel-command';
+import { AUDIT_KERNEL_NAME } from '../../core/contract/kernels';
 import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 
 export interface AuditOptions {

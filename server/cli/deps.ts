@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tar from 'tar';
 import { formatDependencyReport } from '../../core/deps/format';
-import type { DependencyReport } from '../../core/deps/report';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { NotebookError } from '../../core/notebook/parse';
 import { buildDependencyReport } from '../deps/build';
 import { readNotebookUsage } from '../store/usage';

@@ -5,9 +5,11 @@
  */
 import { promises as fs } from 'node:fs';
 import { allPrograms, allSoftware, type SessionUsage } from '../../core/container/usage';
-import { PythonDistIndex, type PythonOwner } from '../../core/deps/python-dists';
+import { PythonDistIndex } from '../../core/deps/python-dists';
+import type { PythonOwner } from '../../core/contract/dependencies';
 import { isSitePackagesFolder } from '../../core/deps/python-use';
-import { allListed, buildReport, isDependencyNoise, type DependencyReport } from '../../core/deps/report';
+import { allListed, buildReport, isDependencyNoise } from '../../core/deps/report';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { dpkgOwners, dpkgVersions, type DpkgOptions } from './dpkg';
 import { pythonDistributionsFor } from './python-metadata';
 

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentReport } from '../../core/environment/report';
-import type { SessionMeta } from '../../core/session';
+import type { EnvironmentReport } from '../../core/contract/environment';
+import type { SessionMeta } from '../../core/contract/records';
 import { createHandler, type RouteDeps } from './routes';
 
 const REPORT: EnvironmentReport = {

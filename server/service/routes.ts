@@ -5,17 +5,18 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultArchivePath } from '../container/pack';
-import type { PackageProgress, PackageStarted, PackageSummary } from '../../core/container/package-job';
-import type { DependencyReport } from '../../core/deps/report';
-import { diagnose, type EnvironmentReport } from '../../core/environment/report';
+import type { PackageProgress, PackageStarted, PackageSummary } from '../../core/contract/packaging';
+import type { DependencyReport } from '../../core/contract/dependencies';
+import { diagnose } from '../../core/environment/report';
+import type { EnvironmentReport } from '../../core/contract/environment';
 import { NotebookError } from '../../core/notebook/parse';
 import { RETRACE_VERSION } from '../../core/version';
-import type { CellRecord } from '../../core/provenance/cell-record';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
 import { findExecution } from '../../core/provenance/record-match';
-import type { CellVerdict } from '../../core/repeat/verdict';
-import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../../core/repeat/verdict-request';
+import type { CellVerdict } from '../../core/contract/verdict';
+import { parseVerdictRequestBody, VerdictRequestError } from '../../core/repeat/verdict-request';
+import type { VerdictRequestBody } from '../../core/contract/http';
 import type { VerdictRequest } from '../repeat/verdict-service';
-import type { SessionMeta } from '../store/sessions';
 import { HttpError, readJsonBody } from './http';
 import { JobRegistry, type JobOptions } from './jobs';
 import { contentsPath, parsePackageRequest, resolveServerPath, type PackageJobOptions } from './package-request';

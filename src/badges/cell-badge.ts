@@ -9,7 +9,7 @@ import type { CodeCell, ICellModel } from '@jupyterlab/cells';
 import { codeHash } from '../../core/lineage/digest';
 import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict, type JudgedVerdict } from '../../core/metadata/badge-state';
 import { isAuditedCell } from '../../core/metadata/repeat-metadata';
-import { METADATA_KEY, type RetraceCellMetadata } from '../../core/metadata/types';
+import { METADATA_KEY, type RetraceCellMetadata } from '../../core/contract/metadata';
 import { provenanceDetails } from './provenance-details';
 
 const BADGE_CLASS = 'jp-retrace-badge';

@@ -4,7 +4,8 @@
  * host), then its provenance as its audit recorded it.
  */
 import { Widget } from '@lumino/widgets';
-import type { CellVerdict, FileRecord, RetraceCellMetadata } from '../../core/metadata/types';
+import type { FileRecord, RetraceCellMetadata } from '../../core/contract/metadata';
+import type { CellVerdict } from '../../core/contract/verdict';
 
 function section(title: string, items: string[], empty: string, className = ''): HTMLElement {
   const node = document.createElement('section');

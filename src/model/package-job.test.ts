@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetraceClient } from '../api';
-import type { JobStatus, PackageProgress } from '../types';
+import type { JobStatus, PackageProgress } from '../../core/contract/packaging';
 import { describeProgress, packageRequest, progressFraction, runPackageJob } from './package-job';
 
 const summary = { archive: '/r/a.retrace.tar.gz', archiveBytes: 1, files: 1, blobs: 1, contentBytes: 1, leftOut: [], environmentRemoved: [], warnings: [] };

@@ -3,7 +3,7 @@
  * poll it until it is done or failed (bounded), and report progress on the way.
  */
 import type { RetraceClient } from '../api';
-import type { PackageProgress, PackageRequest, PackageSummary } from '../types';
+import type { PackageProgress, PackageRequest, PackageSummary } from '../../core/contract/packaging';
 
 /** The settings of the package-button plugin (schema/settings/package-button.json). */
 export interface PackageSettings {

@@ -2,7 +2,8 @@ import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
 import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { CompanionError, type RetraceClient } from '../api';
-import type { CellVerdict, VerdictRequestBody } from '../types';
+import type { VerdictRequestBody } from '../../core/contract/http';
+import type { CellVerdict } from '../../core/contract/verdict';
 import { RepeatRecorder, type RepeatTally } from './repeat-recorder';
 
 const digest = (c: string) => 'sha256:' + c.repeat(64);

@@ -2,7 +2,7 @@
 import { Widget } from '@lumino/widgets';
 import { formatSize } from '../../core/deps/format';
 import type { PackageOutcome } from '../model/package-job';
-import type { PackageSummary } from '../types';
+import type { PackageSummary } from '../../core/contract/packaging';
 
 const REASONS: Record<PackageSummary['leftOut'][number]['reason'], string> = {
   secret: 'secret',

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { depsCommand } from '../../server/cli/deps';
 import type { CellUsage, SessionUsage } from '../../core/container/usage';
 import { STDLIB_NAME } from '../../core/deps/python-dists';
-import type { DependencyReport } from '../../core/deps/report';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { buildDependencyReport } from '../../server/deps/build';
 import { retrace } from './jupyter-server';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { METADATA_KEY } from '../../core/metadata/types';
+import { METADATA_KEY } from '../../core/contract/metadata';
 import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { REPO, VENV_BIN } from './jupyter-server';
 

@@ -6,9 +6,8 @@
  * and is referenced by hash.
  */
 
-import type { CellVerdict } from '../repeat/verdict';
-
-export type { CellVerdict };
+import type { RepeatMode } from './repeat-mode';
+import type { CellVerdict } from './verdict';
 
 export const METADATA_KEY = 'retrace';
 export const SPEC_VERSION = '1.2.0';
@@ -86,12 +85,12 @@ export interface RetraceNotebookMetadata {
     strace?: string;
   };
   /** The container a repeat uses (archive relative to the notebook, or absolute). */
-  container?: { archive: string; mode?: 'layered' | 'strict' };
+  container?: { archive: string; mode?: RepeatMode };
   /** The last repeat. */
   repeat?: {
     session: string;
     finished_at: string;
-    container?: { archive?: string; sha256?: Digest; mode?: 'layered' | 'strict' };
+    container?: { archive?: string; sha256?: Digest; mode?: RepeatMode };
     summary: RepeatSummary;
   };
 }
