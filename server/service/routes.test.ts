@@ -138,6 +138,12 @@ describe('companion routes', () => {
     const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/api/health', 'POST')).status).toBe(405);
     expect((await get('/api/nothing')).status).toBe(404);
+    expect(await get('/api/health', 'DELETE')).toEqual({ status: 405, body: { error: 'method DELETE not allowed' } });
+    expect(await get('/api/nothing', 'PUT')).toEqual({ status: 405, body: { error: 'method PUT not allowed' } });
+    // A route for POST only is not there for GET, and an unknown path is not one for POST.
+    expect(await get('/api/package')).toEqual({ status: 404, body: { error: 'no route for GET /api/package' } });
+    expect(await get('/retrace-companion/api/sessions/k/verdict')).toEqual({ status: 404, body: { error: 'no route for GET /api/sessions/k/verdict' } });
+    expect(await get('/api/nothing', 'POST', '{}')).toEqual({ status: 404, body: { error: 'no route for POST /api/nothing' } });
   });
 });
 
