@@ -20,7 +20,7 @@ APT_RUNTIME := strace proot bubblewrap nodejs
 # graphviz and fontconfig: tests/corpus/pipeline-diagram runs dot and fc-list.
 APT_TEST    := chromium fonts-dejavu-core graphviz fontconfig
 
-TS_SOURCES := $(shell find src server schema style -type f 2>/dev/null) package.json tsconfig.json
+TS_SOURCES := $(shell find src core server schema style -type f 2>/dev/null) package.json tsconfig.json
 BUILT      := jupyterlab_retrace/labextension/package.json jupyterlab_retrace/node/retrace.cjs
 
 .PHONY: help setup demo test build typecheck unit integration ui corpus clean

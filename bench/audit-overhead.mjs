@@ -293,9 +293,9 @@ function safeReaddir(dir) {
 
 /** A kernelspec running the plain kernel under the audit kernel's own strace command line. */
 function writeStraceKernelspec(root) {
-  const src = readFileSync(join(REPO, 'server/core/capture/kernel-command.ts'), 'utf8');
+  const src = readFileSync(join(REPO, 'core/capture/kernel-command.ts'), 'utf8');
   const syscalls = /export const TRACED_SYSCALLS = '([^']+)'/.exec(src)?.[1];
-  if (!syscalls) die('could not read TRACED_SYSCALLS from server/core/capture/kernel-command.ts');
+  if (!syscalls) die('could not read TRACED_SYSCALLS from core/capture/kernel-command.ts');
   const jupyterPath = join(root, 'jupyter');
   const dir = join(jupyterPath, 'kernels', 'retrace-bench-strace');
   mkdirSync(dir, { recursive: true });

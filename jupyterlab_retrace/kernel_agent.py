@@ -10,7 +10,7 @@ things:
   (execution_count is 0 in the begin mark: it is known only at the end); the begin
   mark adds `/<code>`, 16 hex digits of the SHA-256 of the code run, so a notebook
   executed by any client can be matched with its executions (`retrace attach`)
-  (parsed by server/core/trace/markers.ts);
+  (parsed by core/trace/markers.ts);
 * makes sure an audit or a repeat that cannot happen is never silent: when the
   launcher could not start strace (or the repeat sandbox) it says why in every
   cell's output, with the fix.

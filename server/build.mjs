@@ -14,7 +14,7 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   define: { __RETRACE_VERSION__: JSON.stringify(version) },
-  banner: { js: '// Built from server/ by server/build.mjs; do not edit.' },
+  banner: { js: '// Built from server/ and core/ by server/build.mjs; do not edit.' },
   // ws can use these native add-ons when present; it works without them.
   external: ['bufferutil', 'utf-8-validate'],
   logLevel: 'warning'

@@ -1,18 +1,16 @@
-/** A typed client of the companion, reached through the Jupyter server's proxy. */
+/**
+ * A typed client of the companion, reached through the Jupyter server's proxy. Paths,
+ * query keys and methods come from the route table the companion matches requests
+ * with (core/contract/routes.ts).
+ */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type {
-  CellRecord,
-  CellVerdict,
-  DependencyReport,
-  EnvironmentResponse,
-  Health,
-  JobStatus,
-  PackageRequest,
-  PackageStarted,
-  SessionMeta,
-  VerdictRequestBody
-} from './types';
+import type { DependencyReport } from '../core/contract/dependencies';
+import type { JobStatus, PackageRequest, PackageStarted } from '../core/contract/packaging';
+import type { EnvironmentResponse, Health, VerdictRequestBody } from '../core/contract/http';
+import type { CellVerdict } from '../core/contract/verdict';
+import type { CellRecord, SessionMeta } from '../core/contract/records';
+import { ROUTES, routePath, type RouteName, type RouteParams, type RouteQueryInput } from '../core/contract/routes';
 
 /** Where jupyter-server-proxy mounts the companion (see jupyterlab_retrace/proxy.py). */
 export const COMPANION_PATH = 'retrace-companion';
@@ -30,11 +28,11 @@ export class RetraceClient {
   constructor(private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {}
 
   health(): Promise<Health> {
-    return this.get('health');
+    return this.call('health', {});
   }
 
   environment(refresh = false): Promise<EnvironmentResponse> {
-    return this.get(refresh ? 'environment?refresh=1' : 'environment');
+    return this.call('environment', {}, { refresh: refresh ? '1' : undefined });
   }
 
   /**
@@ -43,12 +41,8 @@ export class RetraceClient {
    * `afterRun` until a restarted kernel's run is a later one than that.
    */
   async session(kernelId: string, options: { waitMs?: number; afterRun?: string } = {}): Promise<SessionMeta | undefined> {
-    const query = new URLSearchParams();
-    if (options.waitMs) query.set('wait_ms', String(options.waitMs));
-    if (options.afterRun) query.set('after_run', options.afterRun);
-    const q = query.toString() ? `?${query}` : '';
     try {
-      return await this.get<SessionMeta>(`sessions/${encodeURIComponent(kernelId)}${q}`);
+      return await this.call('session', { kernel: kernelId }, { wait_ms: options.waitMs || undefined, after_run: options.afterRun || undefined });
     } catch (e) {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;
@@ -61,10 +55,12 @@ export class RetraceClient {
    * there is none. A CompanionError 409 when the kernel has restarted since that run.
    */
   async execution(kernelId: string, run: string | undefined, cellId: string, executionCount: number, waitMs = 15_000): Promise<CellRecord | undefined> {
-    const query = new URLSearchParams({ cell_id: cellId, execution_count: String(executionCount), wait_ms: String(waitMs) });
-    if (run) query.set('run', run);
     try {
-      return await this.get<CellRecord>(`sessions/${encodeURIComponent(kernelId)}/executions?${query}`);
+      return await this.call(
+        'execution',
+        { kernel: kernelId },
+        { cell_id: cellId, execution_count: executionCount, wait_ms: waitMs, run: run || undefined }
+      );
     } catch (e) {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;
@@ -78,32 +74,32 @@ export class RetraceClient {
    * repeat running in its container or has restarted since (the message says why).
    */
   verdict(kernelId: string, run: string | undefined, body: VerdictRequestBody, waitMs = 30_000): Promise<CellVerdict> {
-    const query = new URLSearchParams({ wait_ms: String(waitMs) });
-    if (run) query.set('run', run);
-    return this.request(`sessions/${encodeURIComponent(kernelId)}/verdict?${query}`, { method: 'POST', body: JSON.stringify(body) });
+    return this.call('verdict', { kernel: kernelId }, { wait_ms: waitMs, run: run || undefined }, body);
   }
 
   /** What an audit session's run used; `notebook` is the notebook's contents path, to name it in the report. */
   dependencies(sessionId: string, notebook?: string): Promise<DependencyReport> {
-    const query = notebook ? `?${new URLSearchParams({ notebook })}` : '';
-    return this.get(`sessions/${encodeURIComponent(sessionId)}/deps${query}`);
+    return this.call('dependencies', { session: sessionId }, { notebook: notebook || undefined });
   }
 
   /** Start packaging a notebook into its container; follow it with `job`. */
   startPackage(request: PackageRequest): Promise<PackageStarted> {
-    return this.request('package', { method: 'POST', body: JSON.stringify(request) });
+    return this.call('startPackage', {}, {}, request);
   }
 
   job(id: string): Promise<JobStatus> {
-    return this.get(`jobs/${encodeURIComponent(id)}`);
+    return this.call('job', { job: id });
   }
 
-  private get<T>(path: string): Promise<T> {
-    return this.request(path, { method: 'GET' });
+  /** A request to a route of the companion, with the method the route table gives it. */
+  private call<N extends RouteName, T>(name: N, params: RouteParams<N>, query?: RouteQueryInput<N>, body?: unknown): Promise<T> {
+    const init: RequestInit = { method: ROUTES[name].method };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    return this.request(routePath(name, params, query), init);
   }
 
   private async request<T>(path: string, init: RequestInit): Promise<T> {
-    const url = URLExt.join(this.settings.baseUrl, COMPANION_PATH, 'api', path);
+    const url = URLExt.join(this.settings.baseUrl, COMPANION_PATH, path);
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, init, this.settings);

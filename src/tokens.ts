@@ -32,4 +32,4 @@ export namespace CommandIDs {
 }
 
 /** The kernelspec names of retrace's kernels. */
-export { AUDIT_KERNEL_NAME as AUDIT_KERNEL, REPEAT_KERNEL_NAME as REPEAT_KERNEL } from '../server/core/capture/kernel-command';
+export { AUDIT_KERNEL_NAME as AUDIT_KERNEL, REPEAT_KERNEL_NAME as REPEAT_KERNEL } from '../core/contract/kernels';

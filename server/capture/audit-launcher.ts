@@ -7,15 +7,16 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { cacheFoldersOf, type PathContext } from '../core/provenance/path-rules';
+import { cacheFoldersOf, type PathContext } from '../../core/provenance/path-rules';
 import { retraceHome } from '../store/paths';
-import { filterEnvironment } from '../core/container/secrets';
+import { filterEnvironment } from '../../core/container/secrets';
 import { which } from '../system/exec';
 import { SessionFollower } from './session-follower';
 import { superviseKernel } from './kernel-supervisor';
-import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../core/capture/kernel-command';
-import { straceProblems } from '../core/environment/report';
-import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
+import { ipykernelArgv, sessionIdFromConnectionFile, straceArgv } from '../../core/capture/kernel-command';
+import { straceProblems } from '../../core/environment/report';
+import { createSession, writeSessionMeta } from '../store/sessions';
+import type { SessionMeta } from '../../core/contract/records';
 import { probeStrace } from '../system/probe';
 import { childPids } from '../system/proc';
 

@@ -6,9 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { installSignalRelay, ISOLATED_LAUNCHER_SIGNALS, LAUNCHER_SIGNALS } from '../core/capture/signal-policy';
+import { installSignalRelay, ISOLATED_LAUNCHER_SIGNALS, LAUNCHER_SIGNALS } from '../../core/capture/signal-policy';
 import { dirname } from 'node:path';
-import { locateRun, writeSessionMeta, type SessionMeta, type SessionPaths } from '../store/sessions';
+import { locateRun, writeSessionMeta, type SessionPaths } from '../store/sessions';
+import type { SessionMeta } from '../../core/contract/records';
 import type { SessionFollower } from './session-follower';
 
 export interface SuperviseOptions {

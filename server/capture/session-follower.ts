@@ -6,15 +6,16 @@
  */
 import { mkdirSync, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../core/lineage/lineage';
-import type { FileRecord } from '../core/metadata/types';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { classifyPath, displayPath, type PathContext } from '../core/provenance/path-rules';
-import { detach, readPathOf, type CellLineageEvents } from '../core/provenance/cell-provenance';
+import { computeLineage, eventsDigest, LINEAGE_ROOT } from '../../core/lineage/lineage';
+import type { FileRecord } from '../../core/contract/metadata';
+import type { CellRecord } from '../../core/contract/records';
+import { classifyPath, displayPath, type PathContext } from '../../core/provenance/path-rules';
+import { detach, readPathOf } from '../../core/provenance/cell-provenance';
+import type { CellLineageEvents } from '../../core/contract/records';
 import { concurrencyLimit } from '../system/limit';
-import { SessionAnalyzer, type AnalyzedCell } from '../core/provenance/session-analyzer';
-import type { TraceEvent } from '../core/trace/event-types';
-import type { CellExecution } from '../core/trace/markers';
+import { SessionAnalyzer, type AnalyzedCell } from '../../core/provenance/session-analyzer';
+import type { TraceEvent } from '../../core/trace/event-types';
+import type { CellExecution } from '../../core/trace/markers';
 import { writeFileAtomic } from '../store/atomic';
 import { hashFile } from '../store/hash-file';
 import { locateRun } from '../store/sessions';

@@ -7,19 +7,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { resolve } from 'node:path';
-import { InputError } from '../core/errors';
-import { codeHash } from '../core/lineage/digest';
-import { cellMetadata } from '../core/metadata/cell-metadata';
-import { notebookMetadata } from '../core/metadata/notebook-metadata';
-import { METADATA_KEY } from '../core/metadata/types';
-import { CELL_ID_PATTERN, ensureCellIds } from '../core/notebook/cell-ids';
-import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
-import { chooseSession, matchSession, type Candidate, type SavedCell } from '../core/notebook/session-match';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { RETRACE_VERSION } from '../core/version';
+import { InputError } from '../../core/errors';
+import { codeHash } from '../../core/lineage/digest';
+import { cellMetadata } from '../../core/metadata/cell-metadata';
+import { notebookMetadata } from '../../core/metadata/notebook-metadata';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import { CELL_ID_PATTERN, ensureCellIds } from '../../core/notebook/cell-ids';
+import { parseNotebook, type Notebook, type NotebookCell } from '../../core/notebook/parse';
+import { chooseSession, matchSession, type Candidate, type SavedCell } from '../../core/notebook/session-match';
+import type { CellRecord } from '../../core/contract/records';
+import { RETRACE_VERSION } from '../../core/version';
 import { writeFileAtomic } from '../store/atomic';
 import { sessionsRoot } from '../store/paths';
-import { readCellRecords, sessionFolders, type SessionMeta } from '../store/sessions';
+import { readCellRecords, sessionFolders } from '../store/sessions';
+import type { SessionMeta } from '../../core/contract/records';
 
 export interface AttachOptions {
   notebook: string;

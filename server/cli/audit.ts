@@ -8,18 +8,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
-import { codeHash, sourceText } from '../core/lineage/digest';
-import { cellMetadata } from '../core/metadata/cell-metadata';
-import { notebookMetadata } from '../core/metadata/notebook-metadata';
-import { METADATA_KEY } from '../core/metadata/types';
-import { ensureCellIds } from '../core/notebook/cell-ids';
-import { parseNotebook, type Notebook, type NotebookCell } from '../core/notebook/parse';
-import { RETRACE_VERSION } from '../core/version';
+import { codeHash, sourceText } from '../../core/lineage/digest';
+import { cellMetadata } from '../../core/metadata/cell-metadata';
+import { notebookMetadata } from '../../core/metadata/notebook-metadata';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import { ensureCellIds } from '../../core/notebook/cell-ids';
+import { parseNotebook, type Notebook, type NotebookCell } from '../../core/notebook/parse';
+import { RETRACE_VERSION } from '../../core/version';
 import { executeCode, type ExecuteResult } from '../runner/execute';
 import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
-import { AUDIT_KERNEL_NAME } from '../core/capture/kernel-command';
+import { AUDIT_KERNEL_NAME } from '../../core/contract/kernels';
 import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 
 export interface AuditOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { DependencyReport } from '../core/deps/report';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { depsCommand, isArchivePath, readArchiveMember } from './deps';
 
 const dir = mkdtempSync(join(tmpdir(), 'retrace-deps-cli-'));

@@ -3,13 +3,13 @@
  * audit (built from the session store and this machine's package metadata), or the
  * one a container carries in its `deps.json`.
  */
-import { InputError } from '../core/errors';
+import { InputError } from '../../core/errors';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tar from 'tar';
-import { formatDependencyReport } from '../core/deps/format';
-import type { DependencyReport } from '../core/deps/report';
-import { NotebookError } from '../core/notebook/parse';
+import { formatDependencyReport } from '../../core/deps/format';
+import type { DependencyReport } from '../../core/contract/dependencies';
+import { NotebookError } from '../../core/notebook/parse';
 import { buildDependencyReport } from '../deps/build';
 import { readNotebookUsage } from '../store/usage';
 

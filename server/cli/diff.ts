@@ -2,19 +2,19 @@
  * `retrace diff A.ipynb B.ipynb [--json] [--container A.tar.gz] [--container-b B.tar.gz]`:
  * why two executions of a notebook differ (two audits, or an audit and a repeat).
  * Reads the cell records each notebook's metadata names from the session store, or
- * from the provenance inside a container; the comparison is server/core/diff/.
+ * from the provenance inside a container; the comparison is core/diff/.
  * Exits 0 when every code cell is the same, 1 otherwise (2, through main, on bad input).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../core/errors';
-import { METADATA_KEY } from '../core/metadata/types';
-import { parseNotebook, type Notebook } from '../core/notebook/parse';
-import { sourceText } from '../core/lineage/digest';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { diffNotebooks, formatNotebookDiff, type FoundExecution } from '../core/diff/notebook-diff';
-import { executionRefs, pickRecord, type CellExecutionRef } from '../core/diff/notebook-executions';
+import { InputError } from '../../core/errors';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import { parseNotebook, type Notebook } from '../../core/notebook/parse';
+import { sourceText } from '../../core/lineage/digest';
+import type { CellRecord } from '../../core/contract/records';
+import { diffNotebooks, formatNotebookDiff, type FoundExecution } from '../../core/diff/notebook-diff';
+import { executionRefs, pickRecord, type CellExecutionRef } from '../../core/diff/notebook-executions';
 import { openContainer } from '../container/unpack';
 import { sessionsRoot } from '../store/paths';
 

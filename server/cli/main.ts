@@ -1,8 +1,8 @@
 /** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
-import { parseArgs, usage, UsageError, USAGE, type Command } from '../core/cli/args';
-import { InputError } from '../core/errors';
-import { diagnose, formatReport } from '../core/environment/report';
-import { RETRACE_VERSION } from '../core/version';
+import { parseArgs, usage, UsageError, USAGE, type Command } from '../../core/cli/args';
+import { InputError } from '../../core/errors';
+import { diagnose, formatReport } from '../../core/environment/report';
+import { RETRACE_VERSION } from '../../core/version';
 import { launchAuditKernel } from '../capture/audit-launcher';
 import { attachNotebook } from './attach';
 import { auditNotebook } from './audit';

@@ -1,8 +1,8 @@
 /** `retrace package NOTEBOOK`: build the container and say what is in it and what was left out. */
 import { relative } from 'node:path';
-import type { LeftOut } from '../core/container/manifest';
-import { describeProgress, progressFraction, ProgressThrottle } from '../core/container/package-progress';
-import type { SessionUsage } from '../core/container/usage';
+import type { LeftOut } from '../../core/contract/manifest';
+import { describeProgress, progressFraction, ProgressThrottle } from '../../core/container/package-progress';
+import type { SessionUsage } from '../../core/container/usage';
 import { buildDependencyReport } from '../deps/build';
 import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
 

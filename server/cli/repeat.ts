@@ -9,15 +9,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
-import { REPEAT_KERNEL_NAME } from '../core/capture/kernel-command';
-import { InputError } from '../core/errors';
-import { codeHash, sourceText } from '../core/lineage/digest';
-import { METADATA_KEY, type RepeatSummary, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../core/metadata/types';
-import { matchedIndex } from '../core/notebook/match-cells';
-import { parseNotebook, type NotebookCell } from '../core/notebook/parse';
-import type { Output } from '../core/notebook/outputs';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { judgeCell, summarize, type CellVerdict } from '../core/repeat/verdict';
+import { REPEAT_KERNEL_NAME } from '../../core/contract/kernels';
+import { InputError } from '../../core/errors';
+import { codeHash, sourceText } from '../../core/lineage/digest';
+import { METADATA_KEY, type RepeatSummary, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../../core/contract/metadata';
+import { matchedIndex } from '../../core/notebook/match-cells';
+import { parseNotebook, type NotebookCell } from '../../core/notebook/parse';
+import type { Output } from '../../core/contract/output';
+import type { CellRecord } from '../../core/contract/records';
+import { judgeCell, summarize } from '../../core/repeat/verdict';
+import type { CellVerdict } from '../../core/contract/verdict';
 import { openContainer } from '../container/unpack';
 import { CONTAINER_ENV, locateContainer, MODE_ENV } from '../repeat/locate-container';
 import { executeCode, type ExecuteResult } from '../runner/execute';
@@ -147,7 +148,7 @@ export function exitCode(summary: RepeatSummary, notRun: number, strict: boolean
   return summary.diverged || summary.failed || notRun || (strict && summary.changed) ? 1 : 0;
 }
 
-/** For each code cell to run, the audited cell it repeats (by id, else by code and position: server/core/notebook/match-cells.ts). */
+/** For each code cell to run, the audited cell it repeats (by id, else by code and position: core/notebook/match-cells.ts). */
 async function auditCellsFor(auditedCells: NotebookCell[], code: NotebookCell[]): Promise<Array<NotebookCell | undefined>> {
   const audit = auditedCells.filter(c => c.cell_type === 'code');
   const key = async (c: NotebookCell, ran: boolean) => ({

@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, type BigIntStats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isContentHash, type ContentHash } from '../core/container/manifest';
+import { isContentHash } from '../../core/container/manifest';
+import type { ContentHash } from '../../core/contract/manifest';
 
 export interface Progress {
   /** `hash` (reading the archive to hash it), `unpack` (bytes of the archive read), `build` (root/ entries made). */

@@ -4,7 +4,7 @@
  * (not gzip, truncated, bad checksums, unsupported member types) into a
  * ContainerError that names the archive and, when known, the member being read.
  */
-import { InputError } from '../core/errors';
+import { InputError } from '../../core/errors';
 import { createReadStream, promises as fs } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

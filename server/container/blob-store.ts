@@ -8,7 +8,8 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { blobPath, type ContentHash } from '../core/container/manifest';
+import { blobPath } from '../../core/container/manifest';
+import type { ContentHash } from '../../core/contract/manifest';
 
 export interface StoredBlob {
   hash: ContentHash;

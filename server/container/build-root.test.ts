@@ -2,8 +2,9 @@ import { promises as fs, existsSync, lstatSync, mkdtempSync, readFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRoot, type RootPlan } from '../core/container/archive-checks';
-import { blobPath, type Manifest } from '../core/container/manifest';
+import { planRoot, type RootPlan } from '../../core/container/archive-checks';
+import { blobPath } from '../../core/container/manifest';
+import type { Manifest } from '../../core/contract/manifest';
 import { buildRoot, RootBuildError } from './build-root';
 import { sha256 } from './fixture-archive';
 

@@ -11,7 +11,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { InodeGroup, RootPlan } from '../core/container/archive-checks';
+import type { InodeGroup, RootPlan } from '../../core/container/archive-checks';
 import { ProgressCounter, type OnProgress } from './archive-hash';
 
 /** A manifest entry that could not be created in root/. */

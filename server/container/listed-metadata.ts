@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { isDistributionMetadata, type ListedFolder, type WantedPath } from '../core/container/wanted';
+import { isDistributionMetadata, type ListedFolder, type WantedPath } from '../../core/container/wanted';
 
 export async function distributionMetadataIn(folders: ListedFolder[]): Promise<WantedPath[]> {
   const found: WantedPath[] = [];

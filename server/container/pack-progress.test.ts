@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PackageProgress } from '../core/container/package-job';
+import type { PackageProgress } from '../../core/contract/packaging';
 import { packNotebook } from './pack';
 
 const dir = mkdtempSync(join(tmpdir(), 'retrace-pack-progress-'));

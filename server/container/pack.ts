@@ -12,13 +12,15 @@ import { homedir, tmpdir } from 'node:os';
 import * as os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
-import { ManifestBuilder, relativeInsideRoot, type CellRef, type LeftOut, type Manifest, type ManifestEntry } from '../core/container/manifest';
-import { resolveChain, type FsLookup } from '../core/container/path-chain';
-import { programInterpreter } from '../core/container/program-loader';
-import { filterEnvironment, SecretRules, type SecretSettings } from '../core/container/secrets';
-import { listedFolders, PROBE_MAX_BYTES, wantedPaths, type WantedPath } from '../core/container/wanted';
-import type { SessionUsage } from '../core/container/usage';
-import type { PackageProgress, PackageSummary } from '../core/container/package-job';
+import { ManifestBuilder, relativeInsideRoot } from '../../core/container/manifest';
+import type { CellRef, LeftOut, Manifest, ManifestEntry } from '../../core/contract/manifest';
+import { resolveChain, type FsLookup } from '../../core/container/path-chain';
+import { programInterpreter } from '../../core/container/program-loader';
+import { filterEnvironment, SecretRules, type SecretSettings } from '../../core/container/secrets';
+import { listedFolders, PROBE_MAX_BYTES, wantedPaths, type WantedPath } from '../../core/container/wanted';
+import type { SessionUsage } from '../../core/container/usage';
+import type { PackageProgress, PackageSummary } from '../../core/contract/packaging';
+import { containerFileName } from '../../core/contract/container-name';
 import { concurrencyLimit } from '../system/limit';
 import { retraceHome, sessionsRoot } from '../store/paths';
 import { readAuditedNotebook } from '../store/usage';
@@ -39,7 +41,7 @@ export interface PackOptions {
   onProgress?: (progress: PackProgress) => void;
 }
 
-/** Progress and result as the companion's packaging API also shows them (core/container/package-job.ts). */
+/** Progress and result as the companion's packaging API also shows them (core/contract/packaging.ts). */
 export type PackProgress = PackageProgress;
 export type PackResult = PackageSummary;
 
@@ -48,8 +50,7 @@ export const DEFAULT_MAX_FILE_BYTES = 1 << 30;
 const COPY_CONCURRENCY = 4;
 
 export function defaultArchivePath(notebook: string): string {
-  const stem = basename(notebook).replace(/\.ipynb$/, '');
-  return join(dirname(resolve(notebook)), `${stem}.retrace.tar.gz`);
+  return join(dirname(resolve(notebook)), containerFileName(basename(notebook)));
 }
 
 /** The real file system as path-chain sees it, with each lstat made once (folders are shared by thousands of files). */

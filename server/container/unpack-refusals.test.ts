@@ -3,7 +3,7 @@ import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { blobPath } from '../core/container/manifest';
+import { blobPath } from '../../core/container/manifest';
 import { containerMembers, rawTar, sha256, type ContainerSpec, type RawMember } from './fixture-archive';
 import { expectRefused, fresh, LIB, PYTHON, rawArchive, scratchDir, SPEC, useScratch, validArchive } from './unpack-fixtures';
 

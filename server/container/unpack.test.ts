@@ -3,7 +3,7 @@ import { promises as fs, lstatSync, readFileSync, readdirSync, readlinkSync, sta
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blobPath } from '../core/container/manifest';
+import { blobPath } from '../../core/container/manifest';
 import { archiveHash } from './archive-hash';
 import { containerMembers, sha256 } from './fixture-archive';
 import { ContainerError, dropIfTouched, openContainer, readArchiveMember, type UnpackedContainer } from './unpack';

@@ -1,6 +1,6 @@
 /**
  * Opens a notebook container for the repeat feature: checks it member by member
- * (server/core/container/archive-checks.ts), writes its regular files into a
+ * (core/container/archive-checks.ts), writes its regular files into a
  * private temporary folder, builds `root/` from the manifest, and renames the
  * result into the cache `<cacheRoot>/<sha256 of the archive>/`. Concurrent opens of
  * one archive, in this process or others, each build their own folder; the first
@@ -11,8 +11,9 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { missingBlobProblem, parseManifest, planMember, planRoot } from '../core/container/archive-checks';
-import { validateMemberName, type ContentHash, type Manifest } from '../core/container/manifest';
+import { missingBlobProblem, parseManifest, planMember, planRoot } from '../../core/container/archive-checks';
+import { validateMemberName } from '../../core/container/manifest';
+import type { ContentHash, Manifest } from '../../core/contract/manifest';
 import { retraceHome } from '../store/paths';
 import { archiveHash, ProgressCounter, type OnProgress } from './archive-hash';
 import { ContainerError, walkArchive } from './archive-reader';

@@ -1,13 +1,15 @@
 /**
  * Builds the dependency report of an audited run on this machine: Python metadata
  * for files in site-packages, dpkg for the rest, file sizes for data records that
- * lack one. The rules themselves are in server/core/deps/report.ts.
+ * lack one. The rules themselves are in core/deps/report.ts.
  */
 import { promises as fs } from 'node:fs';
-import { allPrograms, allSoftware, type SessionUsage } from '../core/container/usage';
-import { PythonDistIndex, type PythonOwner } from '../core/deps/python-dists';
-import { isSitePackagesFolder } from '../core/deps/python-use';
-import { allListed, buildReport, isDependencyNoise, type DependencyReport } from '../core/deps/report';
+import { allPrograms, allSoftware, type SessionUsage } from '../../core/container/usage';
+import { PythonDistIndex } from '../../core/deps/python-dists';
+import type { PythonOwner } from '../../core/contract/dependencies';
+import { isSitePackagesFolder } from '../../core/deps/python-use';
+import { allListed, buildReport, isDependencyNoise } from '../../core/deps/report';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { dpkgOwners, dpkgVersions, type DpkgOptions } from './dpkg';
 import { pythonDistributionsFor } from './python-metadata';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PythonDistIndex } from '../core/deps/python-dists';
+import { PythonDistIndex } from '../../core/deps/python-dists';
 import { parseMetadataHeaders, parseRecord, pythonDistributionsFor, readSitePackages, versionFromSource } from './python-metadata';
 
 const root = mkdtempSync(join(tmpdir(), 'retrace-pymeta-'));

@@ -11,7 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join, posix } from 'node:path';
-import { PythonDistIndex, sitePackagesOf, type PythonDistribution } from '../core/deps/python-dists';
+import { PythonDistIndex, sitePackagesOf, type PythonDistribution } from '../../core/deps/python-dists';
 
 /** `Name:` and `Version:` from the header block of METADATA / PKG-INFO (RFC 822 style). */
 export function parseMetadataHeaders(text: string): { name?: string; version?: string } {

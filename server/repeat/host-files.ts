@@ -7,7 +7,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Manifest } from '../core/container/manifest';
+import type { Manifest } from '../../core/contract/manifest';
 import { hashOnly } from '../container/blob-store';
 
 export interface BoundFolder {

@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../core/errors';
-import { METADATA_KEY } from '../core/metadata/types';
-import type { RepeatMode } from './view';
+import { InputError } from '../../core/errors';
+import { containerFileName } from '../../core/contract/container-name';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import type { RepeatMode } from '../../core/contract/repeat-mode';
 
 export const CONTAINER_ENV = 'RETRACE_CONTAINER';
 export const MODE_ENV = 'RETRACE_REPEAT_MODE';
@@ -23,7 +24,7 @@ export function locateContainer(env: NodeJS.ProcessEnv, cwd: string): string {
   const notebook = env.JPY_SESSION_NAME;
   if (!notebook) throw new InputError(`no container given: Jupyter did not say which notebook this kernel serves, and ${CONTAINER_ENV} is not set`);
   const named = containerNamedBy(notebook);
-  const archive = named ?? join(dirname(notebook), basename(notebook).replace(/\.ipynb$/, '') + '.retrace.tar.gz');
+  const archive = named ?? join(dirname(notebook), containerFileName(basename(notebook)));
   if (!existsSync(archive)) {
     throw new InputError(
       named

@@ -9,20 +9,22 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../core/capture/kernel-command';
-import { cacheFoldersOf, type PathContext } from '../core/provenance/path-rules';
-import { bwrapArgv } from '../core/repeat/sandbox-command';
+import { ipykernelArgv, sessionIdFromConnectionFile, tracedArgv } from '../../core/capture/kernel-command';
+import { cacheFoldersOf, type PathContext } from '../../core/provenance/path-rules';
+import { bwrapArgv } from '../../core/repeat/sandbox-command';
 import { SessionFollower } from '../capture/session-follower';
 import { superviseKernel } from '../capture/kernel-supervisor';
 import { containersRoot, dropIfTouched, openContainer, type UnpackedContainer } from '../container/unpack';
 import { retraceHome } from '../store/paths';
-import { createSession, writeSessionMeta, type SessionMeta } from '../store/sessions';
+import { createSession, writeSessionMeta } from '../store/sessions';
+import type { SessionMeta } from '../../core/contract/records';
 import { which } from '../system/exec';
 import { probeStrace } from '../system/probe';
 import { findDescendant } from '../system/proc';
 import { prepareBoundFolders } from './host-files';
 import { locateContainer, repeatMode } from './locate-container';
-import { buildView, dropTemplates, type RepeatMode, type View } from './view';
+import { buildView, dropTemplates, type View } from './view';
+import type { RepeatMode } from '../../core/contract/repeat-mode';
 import { hostPathInView } from './view-paths';
 
 /** Where the sandbox shows the host's root: fall-through links point into it. */

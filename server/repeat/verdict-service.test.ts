@@ -3,8 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CellRecord } from '../core/provenance/cell-record';
-import type { SessionMeta } from '../core/session';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
 import { judgeExecution } from './verdict-service';
 
 const sha = (s: string) => 'sha256:' + createHash('sha256').update(s).digest('hex');

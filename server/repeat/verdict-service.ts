@@ -7,14 +7,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_KEY, type RetraceCellMetadata } from '../core/metadata/types';
-import type { Output } from '../core/notebook/outputs';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { judgeCell, type CellVerdict } from '../core/repeat/verdict';
-import { sourceText } from '../core/lineage/digest';
-import { matchOne } from '../core/notebook/match-cells';
-import type { NotebookCell } from '../core/notebook/parse';
-import type { SessionMeta } from '../core/session';
+import { METADATA_KEY, type RetraceCellMetadata } from '../../core/contract/metadata';
+import type { Output } from '../../core/contract/output';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
+import { judgeCell } from '../../core/repeat/verdict';
+import type { CellVerdict } from '../../core/contract/verdict';
+import { sourceText } from '../../core/lineage/digest';
+import { matchOne } from '../../core/notebook/match-cells';
+import type { NotebookCell } from '../../core/notebook/parse';
 import { containersRoot } from '../container/unpack';
 
 export interface VerdictRequest {

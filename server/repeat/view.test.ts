@@ -2,7 +2,7 @@ import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Manifest, ManifestEntry } from '../core/container/manifest';
+import type { Manifest, ManifestEntry } from '../../core/contract/manifest';
 import { prepareBoundFolders } from './host-files';
 import { buildView } from './view';
 import { hostPathInView } from './view-paths';

@@ -15,9 +15,8 @@
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Manifest } from '../core/container/manifest';
-
-export type RepeatMode = 'layered' | 'strict';
+import type { Manifest } from '../../core/contract/manifest';
+import type { RepeatMode } from '../../core/contract/repeat-mode';
 
 export interface ViewOptions {
   rootDir: string;

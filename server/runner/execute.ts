@@ -1,6 +1,7 @@
 /** Run code on a kernel and gather what it printed, displayed, returned and raised. */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import { OutputCollector, type Output } from '../core/notebook/outputs';
+import { OutputCollector } from '../../core/notebook/outputs';
+import type { Output } from '../../core/contract/output';
 
 export interface ExecuteResult {
   status: 'ok' | 'error' | 'aborted';

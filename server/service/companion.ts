@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { packNotebook } from '../container/pack';
-import type { PackageSummary } from '../core/container/package-job';
+import type { PackageSummary } from '../../core/contract/packaging';
 import { buildDependencyReport } from '../deps/build';
 import { judgeExecution, VerdictError } from '../repeat/verdict-service';
 import { readCellRecords, readSessionMeta, type RecordCache } from '../store/sessions';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionMeta } from '../core/session';
+import type { SessionMeta } from '../../core/contract/records';
 import { dependencyReports } from './dependencies';
 
 const meta = (id: string, audited = true) => ({ id, audited, cwd: '/w', python: 'py', notAuditedReason: audited ? undefined : 'no strace' }) as SessionMeta;

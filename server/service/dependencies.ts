@@ -3,10 +3,9 @@
  * until the session records another cell: the Dependencies panel asks again after
  * every cell and on every notebook switch, and a report takes dpkg queries to build.
  */
-import type { CellRecord } from '../core/provenance/cell-record';
-import type { DependencyReport } from '../core/deps/report';
-import type { SessionUsage } from '../core/container/usage';
-import type { SessionMeta } from '../store/sessions';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
+import type { DependencyReport } from '../../core/contract/dependencies';
+import type { SessionUsage } from '../../core/container/usage';
 import { HttpError } from './http';
 
 export interface DependencySources {

@@ -5,7 +5,7 @@
  * how it went, but only a bounded number of finished jobs is kept.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStatus } from '../core/container/package-job';
+import type { JobStatus } from '../../core/contract/packaging';
 
 export interface JobOptions {
   /** Finished jobs kept at most (the oldest are forgotten first). Default 20. */

@@ -5,7 +5,7 @@
  * sets from the server's own configuration when it starts the companion.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { PackageRequest } from '../core/container/package-job';
+import type { PackageRequest } from '../../core/contract/packaging';
 import { HttpError } from './http';
 
 /** A package request with its paths absolute and its settings checked. */

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentReport } from '../core/environment/report';
-import type { SessionMeta } from '../core/session';
+import type { EnvironmentReport } from '../../core/contract/environment';
+import type { SessionMeta } from '../../core/contract/records';
 import { createHandler, type RouteDeps } from './routes';
 
 const REPORT: EnvironmentReport = {
@@ -138,6 +138,12 @@ describe('companion routes', () => {
     const get = await serve({ probe: async () => REPORT, session: () => undefined, cellRecords: () => [] });
     expect((await get('/api/health', 'POST')).status).toBe(405);
     expect((await get('/api/nothing')).status).toBe(404);
+    expect(await get('/api/health', 'DELETE')).toEqual({ status: 405, body: { error: 'method DELETE not allowed' } });
+    expect(await get('/api/nothing', 'PUT')).toEqual({ status: 405, body: { error: 'method PUT not allowed' } });
+    // A route for POST only is not there for GET, and an unknown path is not one for POST.
+    expect(await get('/api/package')).toEqual({ status: 404, body: { error: 'no route for GET /api/package' } });
+    expect(await get('/retrace-companion/api/sessions/k/verdict')).toEqual({ status: 404, body: { error: 'no route for GET /api/sessions/k/verdict' } });
+    expect(await get('/api/nothing', 'POST', '{}')).toEqual({ status: 404, body: { error: 'no route for POST /api/nothing' } });
   });
 });
 
@@ -207,7 +213,7 @@ describe('dependency and packaging routes', () => {
   });
 
   it('says why a notebook cannot be packaged', async () => {
-    const { NotebookError } = await import('../core/notebook/parse');
+    const { NotebookError } = await import('../../core/notebook/parse');
     const get = await serve({
       ...base,
       pack: async options => {
@@ -239,7 +245,7 @@ describe('dependency and packaging routes', () => {
   });
 
   it('keeps a relative notebook inside the server root, and names it by that path in errors', async () => {
-    const { NotebookError } = await import('../core/notebook/parse');
+    const { NotebookError } = await import('../../core/notebook/parse');
     const get = await serve({
       ...base,
       serverRoot: '/srv/nb',

@@ -1,21 +1,25 @@
 /**
  * The companion's HTTP routes. It is reached only through the Jupyter server
  * (jupyter-server-proxy forwards authenticated requests to its unix socket), so
- * everything here is JSON for the frontend; nothing here checks tokens itself.
+ * everything here is JSON for the frontend; nothing here checks tokens itself. Which
+ * route a request is for, and the query keys it reads, come from the table the
+ * frontend builds its requests with (core/contract/routes.ts); here is what each does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultArchivePath } from '../container/pack';
-import type { PackageProgress, PackageStarted, PackageSummary } from '../core/container/package-job';
-import type { DependencyReport } from '../core/deps/report';
-import { diagnose, type EnvironmentReport } from '../core/environment/report';
-import { NotebookError } from '../core/notebook/parse';
-import { RETRACE_VERSION } from '../core/version';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { findExecution } from '../core/provenance/record-match';
-import type { CellVerdict } from '../core/repeat/verdict';
-import { parseVerdictRequestBody, VerdictRequestError, type VerdictRequestBody } from '../core/repeat/verdict-request';
+import type { PackageProgress, PackageStarted, PackageSummary } from '../../core/contract/packaging';
+import type { DependencyReport } from '../../core/contract/dependencies';
+import { diagnose } from '../../core/environment/report';
+import type { EnvironmentReport } from '../../core/contract/environment';
+import { NotebookError } from '../../core/notebook/parse';
+import { RETRACE_VERSION } from '../../core/version';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
+import { findExecution } from '../../core/provenance/record-match';
+import type { CellVerdict } from '../../core/contract/verdict';
+import { parseVerdictRequestBody, VerdictRequestError } from '../../core/repeat/verdict-request';
+import type { EnvironmentResponse, Health, VerdictRequestBody } from '../../core/contract/http';
+import { matchRoute, routeQuery, type RouteMatch, type RouteName, type RouteParams, type RouteQuery } from '../../core/contract/routes';
 import type { VerdictRequest } from '../repeat/verdict-service';
-import type { SessionMeta } from '../store/sessions';
 import { HttpError, readJsonBody } from './http';
 import { JobRegistry, type JobOptions } from './jobs';
 import { contentsPath, parsePackageRequest, resolveServerPath, type PackageJobOptions } from './package-request';
@@ -57,7 +61,8 @@ export interface RouteDeps {
   now?: () => number;
 }
 
-type Handler = (url: URL, match: RegExpMatchArray, req: IncomingMessage) => Promise<[number, unknown]>;
+/** What a route answers: a status and a JSON body. */
+type Handler<N extends RouteName> = (route: { params: RouteParams<N>; query: RouteQuery<N> }, req: IncomingMessage) => Promise<[number, unknown]>;
 
 /** A packaging failure in words for the user: a notebook problem as it is, anything else as a failure. */
 function describePackError(error: unknown): string {
@@ -118,122 +123,109 @@ export function createHandler(deps: RouteDeps) {
     return poll(find, waitMs);
   };
 
-  const waitParam = (url: URL, fallback = 0) => {
-    const wait = Number(url.searchParams.get('wait_ms') ?? fallback);
+  const waitParam = (waitMs: string | undefined, fallback = 0) => {
+    const wait = Number(waitMs ?? fallback);
     return Number.isFinite(wait) ? wait : fallback;
   };
 
   const jobs = new JobRegistry<PackageSummary, PackageProgress>({ ...deps.jobs, describeError: describePackError });
   const unavailable = (what: string) => new HttpError(501, `${what} is not available in this companion`);
 
-  const routes: Array<[RegExp, Handler]> = [
-    [/^\/api\/health$/, async () => [200, { name: 'retrace', version: RETRACE_VERSION, status: 'ok' }]],
-    [
-      /^\/api\/environment$/,
-      async url => {
-        const report = await environment(url.searchParams.has('refresh'));
-        return [200, { report, diagnosis: diagnose(report) }];
+  const handlers: { [N in RouteName]: Handler<N> } = {
+    health: async () => [200, { name: 'retrace', version: RETRACE_VERSION, status: 'ok' } satisfies Health],
+    environment: async ({ query }) => {
+      const report = await environment(query.refresh !== undefined);
+      return [200, { report, diagnosis: diagnose(report) } satisfies EnvironmentResponse];
+    },
+    // The record of one execution: by cell id and execution count, waiting (bounded)
+    // while the launcher is still analysing the trace of a cell that just finished.
+    execution: async ({ params, query }) => {
+      const cellId = query.cell_id ?? null;
+      const count = Number(query.execution_count ?? NaN);
+      const record = await waitForRecord(params.kernel, query.run ?? null, cellId, count, waitParam(query.wait_ms));
+      return record ? [200, record] : [404, { error: `no record yet of cell ${cellId ?? '(any)'} execution ${query.execution_count ?? '(any)'}` }];
+    },
+    // What the session's run used: software and data, per cell and in total.
+    dependencies: async ({ params, query }) => {
+      if (!deps.dependencies) throw unavailable('the dependency report');
+      if (/^\.+$/.test(params.session)) return [404, { error: `no audit session ${params.session}` }];
+      const notebook = query.notebook;
+      let named = notebook;
+      try {
+        if (notebook) named = resolveServerPath(notebook, deps.serverRoot, 'notebook');
+      } catch {
+        // only names the notebook in the report: keep it as given
       }
-    ],
-    [
-      // The record of one execution: by cell id and execution count, waiting (bounded)
-      // while the launcher is still analysing the trace of a cell that just finished.
-      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/executions$/,
-      async (url, m) => {
-        const cellId = url.searchParams.get('cell_id');
-        const count = Number(url.searchParams.get('execution_count') ?? NaN);
-        const record = await waitForRecord(m[1], url.searchParams.get('run'), cellId, count, waitParam(url));
-        return record ? [200, record] : [404, { error: `no record yet of cell ${cellId ?? '(any)'} execution ${url.searchParams.get('execution_count') ?? '(any)'}` }];
-      }
-    ],
-    [
-      // What the session's run used: software and data, per cell and in total.
-      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/deps$/,
-      async (url, m) => {
-        if (!deps.dependencies) throw unavailable('the dependency report');
-        if (/^\.+$/.test(m[1])) return [404, { error: `no audit session ${m[1]}` }];
-        const notebook = url.searchParams.get('notebook') ?? undefined;
-        let named = notebook;
+      const report = await deps.dependencies(params.session, named);
+      return report ? [200, report] : [404, { error: `no audit session ${params.session}` }];
+    },
+    job: async ({ params }) => {
+      const status = jobs.get(params.job);
+      return status ? [200, status] : [404, { error: `no job ${params.job} (finished jobs are kept for a while only)` }];
+    },
+    // A kernel's session; `wait_ms` waits (bounded) while a starting kernel's launcher
+    // writes it, `after_run` until a restarted kernel's new run has.
+    session: async ({ params, query }) => {
+      const meta = /^\.+$/.test(params.kernel) ? undefined : await waitForSession(params.kernel, waitParam(query.wait_ms), query.after_run);
+      return meta ? [200, meta] : [404, { error: `no audit session for kernel ${params.kernel}` }];
+    },
+    // Start packaging a notebook; GET /api/jobs/<id> follows it.
+    startPackage: async (_route, req) => {
+      if (!deps.pack) throw unavailable('packaging');
+      const options = parsePackageRequest(await readJsonBody(req), deps.serverRoot);
+      options.output ??= defaultArchivePath(options.notebook);
+      const pack = deps.pack;
+      // Errors name the notebook as the user knows it: by its path in the file browser.
+      const shown = contentsPath(options.notebook, deps.serverRoot);
+      const run = async (onProgress: (p: PackageProgress) => void) => {
         try {
-          if (notebook) named = resolveServerPath(notebook, deps.serverRoot, 'notebook');
-        } catch {
-          // only names the notebook in the report: keep it as given
-        }
-        const report = await deps.dependencies(m[1], named);
-        return report ? [200, report] : [404, { error: `no audit session ${m[1]}` }];
-      }
-    ],
-    [
-      /^\/api\/jobs\/([A-Za-z0-9-]+)$/,
-      async (_url, m) => {
-        const status = jobs.get(m[1]);
-        return status ? [200, status] : [404, { error: `no job ${m[1]} (finished jobs are kept for a while only)` }];
-      }
-    ],
-    [
-      // A kernel's session; `wait_ms` waits (bounded) while a starting kernel's launcher
-      // writes it, `after_run` until a restarted kernel's new run has.
-      /^\/api\/sessions\/([A-Za-z0-9._-]+)$/,
-      async (url, m) => {
-        const meta = /^\.+$/.test(m[1]) ? undefined : await waitForSession(m[1], waitParam(url), url.searchParams.get('after_run') ?? undefined);
-        return meta ? [200, meta] : [404, { error: `no audit session for kernel ${m[1]}` }];
-      }
-    ]
-  ];
-
-  const posts: Array<[RegExp, Handler]> = [
-    [
-      // Start packaging a notebook; GET /api/jobs/<id> follows it.
-      /^\/api\/package$/,
-      async (_url, _m, req) => {
-        if (!deps.pack) throw unavailable('packaging');
-        const options = parsePackageRequest(await readJsonBody(req), deps.serverRoot);
-        options.output ??= defaultArchivePath(options.notebook);
-        const pack = deps.pack;
-        // Errors name the notebook as the user knows it: by its path in the file browser.
-        const shown = contentsPath(options.notebook, deps.serverRoot);
-        const run = async (onProgress: (p: PackageProgress) => void) => {
-          try {
-            return await pack(options, onProgress);
-          } catch (e) {
-            if (shown && e instanceof NotebookError) throw new NotebookError(e.message.split(options.notebook).join(shown));
-            throw e;
-          }
-        };
-        // One job per archive: a second request while it runs follows the first.
-        const { id, existing } = jobs.start(options.output, run);
-        const answer: PackageStarted = { job: id, archivePath: contentsPath(options.output, deps.serverRoot) };
-        return [existing ? 200 : 202, answer];
-      }
-    ],
-    [
-      // The verdict of one cell execution of a repeat: the frontend says what it knows
-      // (cell, source hash, reply, outputs); this waits (bounded) for the repeat's
-      // record of the execution and judges it against the audit in the container.
-      /^\/api\/sessions\/([A-Za-z0-9._-]+)\/verdict$/,
-      async (url, m, req) => {
-        if (!deps.judge) throw unavailable('judging repeats');
-        let body: VerdictRequestBody;
-        try {
-          body = parseVerdictRequestBody(await readJsonBody(req, MAX_VERDICT_BODY_BYTES));
+          return await pack(options, onProgress);
         } catch (e) {
-          throw e instanceof VerdictRequestError ? new HttpError(400, e.message) : e;
+          if (shown && e instanceof NotebookError) throw new NotebookError(e.message.split(options.notebook).join(shown));
+          throw e;
         }
-        const meta = /^\.+$/.test(m[1]) ? undefined : deps.session(m[1]);
-        if (!meta) return [404, { error: `no session for kernel ${m[1]}` }];
-        if (meta.kind !== 'repeat') {
-          return [409, { error: `kernel ${m[1]} is not a repeat kernel (Python 3 (repeat)): only a repeat's cells are judged against their audit` }];
-        }
-        if (!meta.audited) {
-          return [409, { error: meta.notAuditedReason ?? 'the repeat sandbox did not start: the cells ran on the host, not in the container' }];
-        }
-        const record = await waitForRecord(m[1], url.searchParams.get('run'), body.cell_id, body.execution_count, waitParam(url, DEFAULT_VERDICT_WAIT_MS));
-        if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${m[1]}` }];
-        const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs, codeCells: body.code_cells });
-        return [200, verdict];
+      };
+      // One job per archive: a second request while it runs follows the first.
+      const { id, existing } = jobs.start(options.output, run);
+      const answer: PackageStarted = { job: id, archivePath: contentsPath(options.output, deps.serverRoot) };
+      return [existing ? 200 : 202, answer];
+    },
+    // The verdict of one cell execution of a repeat: the frontend says what it knows
+    // (cell, source hash, reply, outputs); this waits (bounded) for the repeat's
+    // record of the execution and judges it against the audit in the container.
+    verdict: async ({ params, query }, req) => {
+      if (!deps.judge) throw unavailable('judging repeats');
+      const kernel = params.kernel;
+      let body: VerdictRequestBody;
+      try {
+        body = parseVerdictRequestBody(await readJsonBody(req, MAX_VERDICT_BODY_BYTES));
+      } catch (e) {
+        throw e instanceof VerdictRequestError ? new HttpError(400, e.message) : e;
       }
-    ]
-  ];
+      const meta = /^\.+$/.test(kernel) ? undefined : deps.session(kernel);
+      if (!meta) return [404, { error: `no session for kernel ${kernel}` }];
+      if (meta.kind !== 'repeat') {
+        return [409, { error: `kernel ${kernel} is not a repeat kernel (Python 3 (repeat)): only a repeat's cells are judged against their audit` }];
+      }
+      if (!meta.audited) {
+        return [409, { error: meta.notAuditedReason ?? 'the repeat sandbox did not start: the cells ran on the host, not in the container' }];
+      }
+      const record = await waitForRecord(kernel, query.run ?? null, body.cell_id, body.execution_count, waitParam(query.wait_ms, DEFAULT_VERDICT_WAIT_MS));
+      if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${kernel}` }];
+      const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs, codeCells: body.code_cells });
+      return [200, verdict];
+    }
+  };
+
+  /** Answer a request the table has a route for; a thrown HttpError says the status. */
+  const answer = async (route: RouteMatch, url: URL, req: IncomingMessage): Promise<[number, unknown]> => {
+    const handler = handlers[route.name] as Handler<RouteName>;
+    try {
+      return await handler({ params: route.params, query: routeQuery(route.name, url.searchParams) }, req);
+    } catch (e) {
+      return [e instanceof HttpError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) }];
+    }
+  };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://companion');
@@ -241,24 +233,11 @@ export function createHandler(deps: RouteDeps) {
     const path = url.pathname.replace(/^\/retrace-companion(?=\/)/, '');
     let status = 404;
     let body: unknown = { error: `no route for ${req.method} ${path}` };
-    const table = req.method === 'GET' ? routes : req.method === 'POST' ? posts : undefined;
-    if (table) {
-      for (const [pattern, handler] of table) {
-        const m = path.match(pattern);
-        if (!m) continue;
-        try {
-          [status, body] = await handler(url, m, req);
-        } catch (e) {
-          status = e instanceof HttpError ? e.status : 500;
-          body = { error: e instanceof Error ? e.message : String(e) };
-        }
-        break;
-      }
-      if (table === posts && status === 404 && routes.some(([pattern]) => pattern.test(path))) {
-        status = 405;
-        body = { error: `method ${req.method} not allowed` };
-      }
-    } else {
+    const method = req.method === 'GET' || req.method === 'POST' ? req.method : undefined;
+    const route = method && matchRoute(method, path);
+    if (route) {
+      [status, body] = await answer(route, url, req);
+    } else if (!method || (method === 'POST' && matchRoute('GET', path))) {
       status = 405;
       body = { error: `method ${req.method} not allowed` };
     }

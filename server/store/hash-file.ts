@@ -1,7 +1,7 @@
 /** Content hashes of files, streamed (never a whole file in memory). */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import type { FileRecord } from '../core/metadata/types';
+import type { FileRecord } from '../../core/contract/metadata';
 
 export interface HashOptions {
   /** Files larger than this are recorded by size only. */

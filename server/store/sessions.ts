@@ -7,11 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync 
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { sessionsRoot } from './paths';
-import type { CellRecord } from '../core/provenance/cell-record';
-import { recordsOfRun } from '../core/provenance/record-match';
-import type { SessionMeta } from '../core/session';
-
-export type { SessionMeta };
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
+import { recordsOfRun } from '../../core/provenance/record-match';
 
 export interface SessionPaths {
   dir: string;

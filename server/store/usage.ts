@@ -5,12 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CellUsage, SessionUsage, SoftwareUse } from '../core/container/usage';
-import { METADATA_KEY } from '../core/metadata/types';
-import { NotebookError, parseNotebook, type Notebook } from '../core/notebook/parse';
-import type { CellRecord } from '../core/provenance/cell-record';
+import type { CellUsage, SessionUsage, SoftwareUse } from '../../core/container/usage';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import { NotebookError, parseNotebook, type Notebook } from '../../core/notebook/parse';
+import type { CellRecord } from '../../core/contract/records';
 import { sessionsRoot } from './paths';
-import { readCellRecords, readSessionMeta, sessionPaths, type SessionMeta } from './sessions';
+import { readCellRecords, readSessionMeta, sessionPaths } from './sessions';
+import type { SessionMeta } from '../../core/contract/records';
 
 export interface AuditedNotebook {
   path: string;

@@ -3,8 +3,8 @@
  * Each probe is a short, bounded command; together they take well under a second.
  */
 import { release, arch, platform } from 'node:os';
-import type { EnvironmentReport, PythonStatus, StraceStatus, ToolStatus } from '../core/environment/report';
-import { RETRACE_VERSION } from '../core/version';
+import type { EnvironmentReport, PythonStatus, StraceStatus, ToolStatus } from '../../core/contract/environment';
+import { RETRACE_VERSION } from '../../core/version';
 import { run, which } from './exec';
 
 const firstLine = (s: string) => s.split('\n').find(l => l.trim())?.trim();

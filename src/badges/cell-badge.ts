@@ -6,10 +6,10 @@
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { CodeCell, ICellModel } from '@jupyterlab/cells';
-import { codeHash } from '../../server/core/lineage/digest';
-import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict, type JudgedVerdict } from '../../server/core/metadata/badge-state';
-import { isAuditedCell } from '../../server/core/metadata/repeat-metadata';
-import { METADATA_KEY, type RetraceCellMetadata } from '../../server/core/metadata/types';
+import { codeHash } from '../../core/lineage/digest';
+import { badgeAriaLabel, badgeLabel, badgeState, badgeTitle, currentVerdict, type JudgedVerdict } from '../../core/metadata/badge-state';
+import { isAuditedCell } from '../../core/metadata/repeat-metadata';
+import { METADATA_KEY, type RetraceCellMetadata } from '../../core/contract/metadata';
 import { provenanceDetails } from './provenance-details';
 
 const BADGE_CLASS = 'jp-retrace-badge';

@@ -4,7 +4,8 @@
  * host), then its provenance as its audit recorded it.
  */
 import { Widget } from '@lumino/widgets';
-import type { CellVerdict, FileRecord, RetraceCellMetadata } from '../../server/core/metadata/types';
+import type { FileRecord, RetraceCellMetadata } from '../../core/contract/metadata';
+import type { CellVerdict } from '../../core/contract/verdict';
 
 function section(title: string, items: string[], empty: string, className = ''): HTMLElement {
   const node = document.createElement('section');
@@ -73,7 +74,7 @@ function verdictDetails(verdict: CellVerdict): HTMLElement {
   node.append(
     h,
     facts(pairs, 'jp-retrace-verdict-facts'),
-    // The same lines `retrace diff` prints (server/core/diff/describe.ts), kept in the verdict.
+    // The same lines `retrace diff` prints (core/diff/describe.ts), kept in the verdict.
     ...(verdict.differences?.length ? [section('First differences', verdict.differences, '', 'jp-retrace-verdict-differences')] : []),
     section('Output differences', verdict.outputs.differences, 'The outputs are the same as the audit’s.', 'jp-retrace-verdict-outputs'),
     section('Files taken from the host', verdict.fall_through, 'None: everything came from the container.', 'jp-retrace-verdict-host-files')

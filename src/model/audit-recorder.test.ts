@@ -1,7 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
 import type { RetraceClient } from '../api';
-import type { CellRecord, SessionMeta } from '../types';
+import type { CellRecord, SessionMeta } from '../../core/contract/records';
 import { AuditRecorder } from './audit-recorder';
 
 const digest = (c: string) => 'sha256:' + c.repeat(64);

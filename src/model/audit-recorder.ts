@@ -7,14 +7,14 @@
 import type { Cell, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { codeHash } from '../../server/core/lineage/digest';
-import { cellMetadata } from '../../server/core/metadata/cell-metadata';
-import { notebookMetadata } from '../../server/core/metadata/notebook-metadata';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
-import { refusal } from '../../server/core/provenance/record-match';
+import { codeHash } from '../../core/lineage/digest';
+import { cellMetadata } from '../../core/metadata/cell-metadata';
+import { notebookMetadata } from '../../core/metadata/notebook-metadata';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/contract/metadata';
+import { refusal } from '../../core/provenance/record-match';
 import type { RetraceClient } from '../api';
-import { AUDIT_KERNEL } from '../tokens';
-import type { SessionMeta } from '../types';
+import { AUDIT_KERNEL_NAME } from '../../core/contract/kernels';
+import type { SessionMeta } from '../../core/contract/records';
 import { keepCellIds, type NotebookVersion } from './cell-ids';
 import { KernelRuns, type RunningKernel } from './kernel-runs';
 
@@ -59,7 +59,7 @@ export class AuditRecorder {
 
   async noteExecuted(panel: NotebookPanel, cell: Cell, success: boolean): Promise<void> {
     const kernel = panel.sessionContext.session?.kernel;
-    if (!kernel || kernel.name !== AUDIT_KERNEL || cell.model.type !== 'code') return;
+    if (!kernel || kernel.name !== AUDIT_KERNEL_NAME || cell.model.type !== 'code') return;
     const count = (cell.model as ICodeCellModel).executionCount;
     if (count === null) return;
     const queued = this.scheduled.get(cell);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RetraceClient } from '../api';
-import type { DependencyReport } from '../types';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { DependenciesModel, pythonByUse, scopedSection } from './dependencies';
 
 const empty = { python: [], system: [], unowned: { count: 0, examples: [] }, programs: [], data: { read: [], written: [] } };

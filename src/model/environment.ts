@@ -1,7 +1,7 @@
 /** The environment report as shared state: fetched once, refreshed on demand, signalled. */
 import { ISignal, Signal } from '@lumino/signaling';
 import type { RetraceClient } from '../api';
-import type { EnvironmentResponse } from '../types';
+import type { EnvironmentResponse } from '../../core/contract/http';
 
 export type EnvironmentState =
   | { status: 'loading' }

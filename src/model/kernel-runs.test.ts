@@ -1,6 +1,6 @@
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
-import type { SessionMeta } from '../types';
+import type { SessionMeta } from '../../core/contract/records';
 import { KernelRuns } from './kernel-runs';
 
 function kernel() {

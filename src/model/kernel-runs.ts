@@ -8,7 +8,7 @@
  */
 import type { ISignal } from '@lumino/signaling';
 import type { RetraceClient } from '../api';
-import type { SessionMeta } from '../types';
+import type { SessionMeta } from '../../core/contract/records';
 
 /** What this needs of a kernel connection. */
 export interface RunningKernel {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetraceClient } from '../api';
-import type { JobStatus, PackageProgress } from '../types';
+import type { JobStatus, PackageProgress } from '../../core/contract/packaging';
 import { describeProgress, packageRequest, progressFraction, runPackageJob } from './package-job';
 
 const summary = { archive: '/r/a.retrace.tar.gz', archiveBytes: 1, files: 1, blobs: 1, contentBytes: 1, leftOut: [], environmentRemoved: [], warnings: [] };
@@ -38,7 +38,7 @@ describe('a packaging job as the frontend follows it', () => {
     await expect(runPackageJob(slow.c, { notebook: 'a.ipynb' }, { pollMs: 5, timeoutMs: 20 })).rejects.toThrow(/too long/);
   });
 
-  it('shows progress as the command line does (server/core/container/package-progress.ts)', () => {
+  it('shows progress as the command line does (core/container/package-progress.ts)', () => {
     expect(describeProgress({ phase: 'archiving', done: 1024, total: 2048, archiveBytes: 512 })).toBe('writing the archive: 1.0 KiB of 2.0 KiB, 512 B written');
     expect(progressFraction({ phase: 'done', done: 1, total: 1 })).toBe(1);
   });

@@ -3,7 +3,7 @@
  * poll it until it is done or failed (bounded), and report progress on the way.
  */
 import type { RetraceClient } from '../api';
-import type { PackageProgress, PackageRequest, PackageSummary } from '../types';
+import type { PackageProgress, PackageRequest, PackageSummary } from '../../core/contract/packaging';
 
 /** The settings of the package-button plugin (schema/settings/package-button.json). */
 export interface PackageSettings {
@@ -36,7 +36,7 @@ export function packageRequest(notebookPath: string, settings: PackageSettings):
 }
 
 // In words and as a fraction: the same for the dialog and `retrace package`.
-export { describeProgress, progressFraction } from '../../server/core/container/package-progress';
+export { describeProgress, progressFraction } from '../../core/container/package-progress';
 
 export async function runPackageJob(client: RetraceClient, request: PackageRequest, options: RunOptions = {}): Promise<PackageOutcome> {
   const pollMs = options.pollMs ?? 500;

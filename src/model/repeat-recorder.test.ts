@@ -1,8 +1,9 @@
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it } from 'vitest';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { CompanionError, type RetraceClient } from '../api';
-import type { CellVerdict, VerdictRequestBody } from '../types';
+import type { VerdictRequestBody } from '../../core/contract/http';
+import type { CellVerdict } from '../../core/contract/verdict';
 import { RepeatRecorder, type RepeatTally } from './repeat-recorder';
 
 const digest = (c: string) => 'sha256:' + c.repeat(64);
@@ -177,6 +178,6 @@ describe('the repeat recorder', () => {
     recorder.noteScheduled(nb, b);
     await recorder.noteExecuted(nb, b, true);
     expect(runs).toEqual(['run-1', 'run-2']);
-    expect(bodies[1].code_hash).toBe(await (await import('../../server/core/lineage/digest')).codeHash('y = 3'));
+    expect(bodies[1].code_hash).toBe(await (await import('../../core/lineage/digest')).codeHash('y = 3'));
   });
 });

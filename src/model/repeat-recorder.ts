@@ -10,14 +10,16 @@
 import type { Cell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { codeHash } from '../../server/core/lineage/digest';
-import { auditIdentity, type JudgedVerdict } from '../../server/core/metadata/badge-state';
-import { archiveAsNamed, isAuditedCell, withRepeat, withVerdict } from '../../server/core/metadata/repeat-metadata';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
-import { summarize } from '../../server/core/repeat/verdict';
+import { codeHash } from '../../core/lineage/digest';
+import { auditIdentity, type JudgedVerdict } from '../../core/metadata/badge-state';
+import { archiveAsNamed, isAuditedCell, withRepeat, withVerdict } from '../../core/metadata/repeat-metadata';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/contract/metadata';
+import { summarize } from '../../core/repeat/verdict';
 import { CompanionError, type RetraceClient } from '../api';
-import { REPEAT_KERNEL } from '../tokens';
-import type { CellVerdict, RepeatSummary, VerdictRequestBody } from '../types';
+import { REPEAT_KERNEL_NAME } from '../../core/contract/kernels';
+import type { RepeatSummary } from '../../core/contract/metadata';
+import type { VerdictRequestBody } from '../../core/contract/http';
+import type { CellVerdict } from '../../core/contract/verdict';
 import { KernelRuns } from './kernel-runs';
 
 export interface JudgedCell {
@@ -110,7 +112,7 @@ export class RepeatRecorder {
 
   noteScheduled(panel: NotebookPanel, cell: Cell): void {
     const kernel = panel.sessionContext.session?.kernel;
-    if (!kernel || kernel.name !== REPEAT_KERNEL || cell.model.type !== 'code') return;
+    if (!kernel || kernel.name !== REPEAT_KERNEL_NAME || cell.model.type !== 'code') return;
     const queued = this.scheduled.get(cell) ?? [];
     const epoch = this.kernelRuns.epochOf(kernel);
     queued.push({ source: cell.model.sharedModel.getSource(), session: kernel.id, epoch });
@@ -121,7 +123,7 @@ export class RepeatRecorder {
   async noteExecuted(panel: NotebookPanel, cell: Cell, success: boolean, error?: ExecutionError | null): Promise<void> {
     const kernel = panel.sessionContext.session?.kernel;
     const run = this.runs.get(panel);
-    if (!kernel || kernel.name !== REPEAT_KERNEL) return;
+    if (!kernel || kernel.name !== REPEAT_KERNEL_NAME) return;
     // Only what was queued on this repeat kernel in its current run: not the audit's
     // cells, not a kernel since replaced or restarted (those executions never finish).
     const epoch = this.kernelRuns.epochOf(kernel);

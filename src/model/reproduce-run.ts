@@ -6,10 +6,9 @@
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
-import type { RepeatSummary } from '../types';
-
-/** How a repeat treats paths the audit never saw (docs/container.md). */
-export type RepeatMode = 'layered' | 'strict';
+import { containerFileName } from '../../core/contract/container-name';
+import type { RepeatMode } from '../../core/contract/repeat-mode';
+import type { RepeatSummary } from '../../core/contract/metadata';
 
 /** The settings of the reproduce-button plugin (schema/settings/reproduce-button.json). */
 export interface ReproduceSettings {
@@ -20,7 +19,7 @@ export const DEFAULT_REPRODUCE_SETTINGS: ReproduceSettings = { repeatMode: 'laye
 
 /** What `retrace package` and the Package button write beside a notebook. */
 export function defaultArchiveName(notebookPath: string): string {
-  return `${PathExt.basename(notebookPath).replace(/\.ipynb$/, '')}.retrace.tar.gz`;
+  return containerFileName(PathExt.basename(notebookPath));
 }
 
 export interface ContainerLocation {

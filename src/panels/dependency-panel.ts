@@ -8,9 +8,9 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { formatSize, shortHash } from '../../server/core/deps/format';
+import { formatSize, shortHash } from '../../core/deps/format';
 import { pythonByUse, type DependenciesModel, type DependenciesState, type DependencyScope, type ScopedSection } from '../model/dependencies';
-import type { DataEntry, DependencyReport, DependencySection, PythonEntry } from '../types';
+import type { DataEntry, DependencyReport, PythonEntry, Section as DependencySection } from '../../core/contract/dependencies';
 
 export const DEPENDENCY_PANEL_ID = 'jp-retrace-dependencies';
 

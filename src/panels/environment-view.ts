@@ -1,6 +1,7 @@
 /** Renders the environment report: one row per tool, then each problem with its fix. */
 import type { EnvironmentState } from '../model/environment';
-import type { EnvironmentResponse, ToolStatus } from '../types';
+import type { ToolStatus } from '../../core/contract/environment';
+import type { EnvironmentResponse } from '../../core/contract/http';
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,

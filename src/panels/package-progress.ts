@@ -1,7 +1,7 @@
 /** The body of the "Packaging…" dialog: what the companion is doing, and a progress bar. */
 import { Widget } from '@lumino/widgets';
 import { describeProgress, progressFraction } from '../model/package-job';
-import type { PackageProgress } from '../types';
+import type { PackageProgress } from '../../core/contract/packaging';
 
 export class PackageProgressView extends Widget {
   private readonly bar: HTMLProgressElement;

@@ -1,8 +1,8 @@
 /** The body of the "Notebook packaged" dialog: where the archive is, how big, and what was left out and why. */
 import { Widget } from '@lumino/widgets';
-import { formatSize } from '../../server/core/deps/format';
+import { formatSize } from '../../core/deps/format';
 import type { PackageOutcome } from '../model/package-job';
-import type { PackageSummary } from '../types';
+import type { PackageSummary } from '../../core/contract/packaging';
 
 const REASONS: Record<PackageSummary['leftOut'][number]['reason'], string> = {
   secret: 'secret',

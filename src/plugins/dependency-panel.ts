@@ -6,7 +6,7 @@
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/contract/metadata';
 import { dependenciesIcon } from '../icons';
 import { DependenciesModel, type NotebookTarget } from '../model/dependencies';
 import { DependencyPanel } from '../panels/dependency-panel';

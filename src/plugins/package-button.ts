@@ -9,7 +9,7 @@ import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/a
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ToolbarButton } from '@jupyterlab/ui-components';
-import { formatSize } from '../../server/core/deps/format';
+import { formatSize } from '../../core/deps/format';
 import { packageIcon } from '../icons';
 import { packageRequest, runPackageJob, type PackageSettings } from '../model/package-job';
 import { PackageProgressView } from '../panels/package-progress';

@@ -15,7 +15,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
-import { METADATA_KEY, type RetraceNotebookMetadata } from '../../server/core/metadata/types';
+import { METADATA_KEY, type RetraceNotebookMetadata } from '../../core/contract/metadata';
 import { reproduceIcon } from '../icons';
 import type { RepeatTally } from '../model/repeat-recorder';
 import { DEFAULT_REPRODUCE_SETTINGS, containerLocation, ReproduceRun, type ReproduceSettings } from '../model/reproduce-run';

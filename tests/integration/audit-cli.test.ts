@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { startCpuHogs } from './cpu-hogs';
 import { retrace, run, VENV_BIN } from './jupyter-server';
 

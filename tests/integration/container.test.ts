@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { run, VENV_BIN } from './jupyter-server';
 
 const NETRC = 'machine example.org login ada password s3cr3t-c0ntent-of-netrc';

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { depsCommand } from '../../server/cli/deps';
-import type { CellUsage, SessionUsage } from '../../server/core/container/usage';
-import { STDLIB_NAME } from '../../server/core/deps/python-dists';
-import type { DependencyReport } from '../../server/core/deps/report';
+import type { CellUsage, SessionUsage } from '../../core/container/usage';
+import { STDLIB_NAME } from '../../core/deps/python-dists';
+import type { DependencyReport } from '../../core/contract/dependencies';
 import { buildDependencyReport } from '../../server/deps/build';
 import { retrace } from './jupyter-server';
 

@@ -12,7 +12,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { retrace, run, VENV_BIN } from './jupyter-server';
 
 /** nbformat 4.4, as most notebooks in the wild: no cell ids. */

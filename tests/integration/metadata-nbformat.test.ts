@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { METADATA_KEY } from '../../server/core/metadata/types';
-import { validateCellMetadata, validateNotebookMetadata } from '../../server/core/metadata/validate';
+import { METADATA_KEY } from '../../core/contract/metadata';
+import { validateCellMetadata, validateNotebookMetadata } from '../../core/metadata/validate';
 import { REPO, VENV_BIN } from './jupyter-server';
 
 const PYTHON = join(VENV_BIN, 'python');
