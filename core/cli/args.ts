@@ -19,82 +19,32 @@ export type Command =
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: retrace <command> [options]
+/**
+ * Every command, in the order `retrace help` lists them. Each one's usage text is
+ * beside its implementation (server/cli/), so this grammar stays free of prose.
+ */
+export const COMMAND_NAMES = ['doctor', 'audit', 'attach', 'package', 'deps', 'repeat', 'diff', 'companion', 'kernel', 'version', 'help'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
-commands:
-  doctor [--json]                 report whether auditing and repeating can work here
-  audit NOTEBOOK [-o OUTPUT]      run every code cell under the audit kernel and write the
-                                  notebook with outputs and retrace metadata (in place by default)
-  attach NOTEBOOK [--session ID] [-o OUTPUT]
-                                  give a notebook another Jupyter client ran on the audit kernel
-                                  (nbconvert, papermill, VS Code) the metadata of its session
-  package NOTEBOOK [-o ARCHIVE] [--max-file-size SIZE] [--deny GLOBS] [--allow GLOBS]
-                                  build the notebook container from the notebook's last audit
-                                  (default: NOTEBOOK-STEM.retrace.tar.gz beside it); SIZE like 500M;
-                                  GLOBS comma-separated paths kept out / explicitly let in
-  deps NOTEBOOK|ARCHIVE [--json]  list the Python distributions, system packages, programs and
-                                  data files a notebook's last audit (or a container) used, per cell
-  repeat NOTEBOOK [--container ARCHIVE] [-o OUTPUT] [--strict]
-                                  run every code cell in the notebook's container and say, cell by
-                                  cell, whether it reproduced its audit; exits 1 if a cell diverged
-                                  or failed (default container: the one its metadata names, else
-                                  NOTEBOOK-STEM.retrace.tar.gz beside it); with --strict also
-                                  exits 1 if a cell changed (edited, or matched to no audited cell)
-  diff A B [--json] [--container A.tar.gz] [--container-b B.tar.gz]
-                                  say, per code cell, whether two runs of a notebook (two audits,
-                                  or an audit and a repeat) are the same, and why not; see diff --help
-  companion --socket PATH         run the companion service on a unix socket
-                                  (JupyterLab starts it for you through jupyter-server-proxy)
-  kernel audit -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
-                                  run the audit kernel (what the retrace-audit kernelspec runs)
-  kernel repeat -f CONNECTION_FILE [--python PYTHON] [-- KERNEL_ARGS...]
-                                  run the repeat kernel (what the retrace-repeat kernelspec runs);
-                                  RETRACE_CONTAINER and RETRACE_REPEAT_MODE=strict choose the container and mode
-  version                         print the version
-  help                            print this message
-`;
+const ALIASES = new Map<string, CommandName>([
+  ['-h', 'help'],
+  ['--help', 'help'],
+  ['--version', 'version'],
+  ['-V', 'version']
+]);
 
-export const DIFF_USAGE = `usage: retrace diff A.ipynb B.ipynb [--json] [--container A.tar.gz] [--container-b B.tar.gz]
+const isCommandName = (word: string): word is CommandName => (COMMAND_NAMES as readonly string[]).includes(word);
 
-Compares two executions of one notebook (two audits, or an audit and a repeat) code
-cell by code cell. Cells are matched by id, else by code and position (notebooks
-without ids). Each is: same (same code, same lineage), code changed, lineage differs,
-not compared (one side has no recorded run), or only in A / only in B. For a cell
-that differs it lists the files read with different content (path and both hashes),
-files only one side read or wrote, programs only one side ran, the lineage carried in
-from an earlier cell, the first differing event (process, syscall and arguments),
-then the outputs that differ.
+/** The command a first word names (`--version` is `version`), or undefined for none. */
+export function commandName(word: string | undefined): CommandName | undefined {
+  if (word === undefined) return undefined;
+  return ALIASES.get(word) ?? (isCommandName(word) ? word : undefined);
+}
 
-The cell records come from the session store (RETRACE_HOME) when the runs were on
-this machine, or from the provenance in a container (--container for A,
---container-b for B); without them it compares what the metadata holds and says so.
-
-  --json            the comparison as JSON
-  --container ARCHIVE, --container-b ARCHIVE
-                    containers holding A's and B's audit records
-
-Exit status: 0 every code cell is the same; 1 some cell is not; 2 bad input.
-`;
-
-const ATTACH_USAGE = `usage: retrace attach NOTEBOOK [--session ID] [-o OUTPUT]
-
-A notebook executed by another Jupyter client on the audit kernel (retrace-audit), e.g.
-  jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=retrace-audit nb.ipynb
-was recorded as a session, but the client saved no retrace metadata. attach finds the
-session that ran the notebook as saved (cells matched by id, else by execution count,
-their code checked against the hash the kernel recorded) and writes the metadata
-\`retrace audit\` writes, giving cells ids where they have none. Then \`retrace package\`.
-
-options:
-  --session ID      the session to attach (a folder of RETRACE_HOME/sessions); default:
-                    the latest session that ran every executed cell, started before the
-                    notebook was last written
-  -o, --output OUT  write the notebook there (default: in place)
-`;
-
-/** The usage text for \`retrace help [COMMAND]\` and \`retrace COMMAND --help\`. */
-export function usage(topic?: string): string {
-  return topic === 'attach' ? ATTACH_USAGE : topic === 'diff' ? DIFF_USAGE : USAGE;
+/** `-h` or `--help` among a command's options; not after `--`, which passes a kernel its own arguments. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some(a => a === '-h' || a === '--help');
 }
 
 /** `500M`, `2G`, `4096`: a size in bytes (binary units). */
@@ -134,17 +84,23 @@ function scan(args: string[], withValue: Set<string>, flags: Set<string>) {
 }
 
 export function parseArgs(argv: string[]): Command {
-  const [name, ...args] = argv;
+  const [word, ...args] = argv;
+  if (word === undefined) return { name: 'help', topic: undefined };
+  const name = commandName(word);
+  if (name === undefined) throw new UsageError(`unknown command "${word}"`);
+  if (asksForHelp(args)) return { name: 'help', topic: name };
   switch (name) {
-    case undefined:
-    case 'help':
-    case '-h':
-    case '--help':
-      return { name: 'help', topic: args[0] };
-    case 'version':
-    case '--version':
-    case '-V':
+    case 'help': {
+      const { rest } = scan(args, new Set(), new Set());
+      if (rest.length > 1) throw new UsageError(`help takes one command at most, got ${rest.join(' ')}`);
+      if (rest.length && !commandName(rest[0])) throw new UsageError(`unknown command "${rest[0]}"`);
+      return { name: 'help', topic: rest[0] };
+    }
+    case 'version': {
+      const { rest } = scan(args, new Set(), new Set());
+      if (rest.length) throw new UsageError(`version takes no arguments, got ${rest.join(' ')}`);
       return { name: 'version' };
+    }
     case 'doctor': {
       const { seen, rest } = scan(args, new Set(), new Set(['--json']));
       if (rest.length) throw new UsageError(`doctor takes no arguments, got ${rest.join(' ')}`);
@@ -156,7 +112,6 @@ export function parseArgs(argv: string[]): Command {
       return { name: 'audit', notebook: rest[0], output: values.get('-o') ?? values.get('--output') };
     }
     case 'attach': {
-      if (args.includes('--help') || args.includes('-h')) return { name: 'help', topic: 'attach' };
       const { values, rest } = scan(args, new Set(['-o', '--output', '--session']), new Set());
       if (rest.length !== 1) throw new UsageError('attach takes one notebook');
       return { name: 'attach', notebook: rest[0], session: values.get('--session'), output: values.get('-o') ?? values.get('--output') };
@@ -192,7 +147,6 @@ export function parseArgs(argv: string[]): Command {
       };
     }
     case 'diff': {
-      if (args.includes('--help') || args.includes('-h')) return { name: 'help', topic: 'diff' };
       const { values, seen, rest } = scan(args, new Set(['--container', '--container-b']), new Set(['--json']));
       if (rest.length !== 2) throw new UsageError('diff takes two notebooks: A.ipynb B.ipynb');
       return { name: 'diff', a: rest[0], b: rest[1], json: seen.has('--json'), containerA: values.get('--container'), containerB: values.get('--container-b') };
@@ -212,7 +166,5 @@ export function parseArgs(argv: string[]): Command {
       if (!connectionFile) throw new UsageError(`kernel ${kind} needs -f CONNECTION_FILE`);
       return { name: kind === 'audit' ? 'kernel-audit' : 'kernel-repeat', connectionFile, python: values.get('--python'), kernelArgs: [...rest, ...passthrough] };
     }
-    default:
-      throw new UsageError(`unknown command "${name}"`);
   }
 }

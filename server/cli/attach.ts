@@ -21,6 +21,38 @@ import { writeFileAtomic } from '../store/atomic';
 import { sessionsRoot } from '../store/paths';
 import { readCellRecords, sessionFolders } from '../store/sessions';
 import type { SessionMeta } from '../../core/contract/records';
+import type { CommandHelp } from './command-help';
+
+export const attachHelp: CommandHelp = {
+  name: 'attach',
+  summary: 'give a notebook another client ran on the audit kernel its retrace metadata',
+  usage: `usage: retrace attach NOTEBOOK [--session ID] [-o OUTPUT]
+
+Gives a notebook that another Jupyter client (nbconvert, papermill, VS Code) ran on
+the audit kernel (retrace-audit) the retrace metadata of the session that ran it,
+which such a client does not save. It finds that session (cells matched by id, else
+by execution count, their code checked against the hash the kernel recorded) and
+writes the metadata \`retrace audit\` writes, giving cells ids where they have none.
+Then \`retrace package\` can build its container.
+
+arguments:
+  NOTEBOOK             the executed notebook
+
+options:
+  --session ID         the session to attach (a folder of RETRACE_HOME/sessions); default:
+                       the latest session that ran every executed cell, started before the
+                       notebook was last written
+  -o, --output OUTPUT  where to write the notebook (default: NOTEBOOK, in place)
+  -h, --help           print this message
+
+exit status: 0 attached; 2 bad input (no such file, no session matches: each is listed
+with why it does not fit, an unknown option).
+
+example:
+  jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=retrace-audit nb.ipynb --output run.ipynb
+  retrace attach run.ipynb
+`
+};
 
 export interface AttachOptions {
   notebook: string;

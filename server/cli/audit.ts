@@ -21,6 +21,32 @@ import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
 import { AUDIT_KERNEL_NAME } from '../../core/contract/kernels';
 import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
+import type { CommandHelp } from './command-help';
+
+export const auditHelp: CommandHelp = {
+  name: 'audit',
+  summary: 'run every code cell under the audit kernel and save each one\'s provenance',
+  usage: `usage: retrace audit NOTEBOOK [-o OUTPUT]
+
+Runs every code cell of NOTEBOOK in order under the audit kernel (strace records what
+each cell reads, writes, runs and connects to), in the notebook's folder, and writes
+the notebook with its outputs and retrace metadata. It stops at a cell that raises,
+still writing what ran, the interrupted cell marked incomplete.
+
+arguments:
+  NOTEBOOK             the notebook to run (nbformat 4; cells get ids where they have none)
+
+options:
+  -o, --output OUTPUT  where to write the audited notebook (default: NOTEBOOK, in place)
+  -h, --help           print this message
+
+exit status: 0 every cell ran; 1 a cell raised or the kernel died (named on stdout);
+2 bad input (no such file, not a notebook, an unknown option).
+
+example:
+  retrace audit examples/hep-dimuon.ipynb -o audited.ipynb
+`
+};
 
 export interface AuditOptions {
   notebook: string;

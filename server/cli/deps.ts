@@ -12,6 +12,33 @@ import type { DependencyReport } from '../../core/contract/dependencies';
 import { NotebookError } from '../../core/notebook/parse';
 import { buildDependencyReport } from '../deps/build';
 import { readNotebookUsage } from '../store/usage';
+import type { CommandHelp } from './command-help';
+
+export const depsHelp: CommandHelp = {
+  name: 'deps',
+  summary: "list what a notebook's last audit (or a container) used, per cell",
+  usage: `usage: retrace deps NOTEBOOK|ARCHIVE [--json]
+
+Lists what a notebook's run used, in total and cell by cell: the Python distributions
+imported (and apart those only present), the system packages owning the files used,
+the programs run, the data files read and the outputs written. For a notebook it
+builds the report from its last audit on this machine; for a container, it prints
+the report made when the container was built.
+
+arguments:
+  NOTEBOOK|ARCHIVE     an audited notebook, or a container (.tar.gz, .tgz or .tar)
+
+options:
+  --json               the report as JSON (default: tables)
+  -h, --help           print this message
+
+exit status: 0 printed; 2 bad input (no such file, a notebook never audited, an
+archive without a report, an unknown option).
+
+example:
+  retrace deps examples/climate-trends.ipynb
+`
+};
 
 export interface DepsCommand {
   target: string;

@@ -17,6 +17,43 @@ import { diffNotebooks, formatNotebookDiff, type FoundExecution } from '../../co
 import { executionRefs, pickRecord, type CellExecutionRef } from '../../core/diff/notebook-executions';
 import { openContainer } from '../container/unpack';
 import { sessionsRoot } from '../store/paths';
+import type { CommandHelp } from './command-help';
+
+export const diffHelp: CommandHelp = {
+  name: 'diff',
+  summary: 'say, per code cell, whether two runs of a notebook differ, and why',
+  usage: `usage: retrace diff A.ipynb B.ipynb [--json] [--container A.tar.gz] [--container-b B.tar.gz]
+
+Compares two executions of one notebook (two audits, or an audit and a repeat) code
+cell by code cell. Cells are matched by id, else by code and position (notebooks
+without ids). Each is: same (same code, same lineage), code changed, lineage differs,
+not compared (one side has no recorded run), or only in A / only in B. For a cell
+that differs it lists the files read with different content (path and both hashes),
+files only one side read or wrote, programs only one side ran, the lineage carried in
+from an earlier cell, the first differing event (process, syscall and arguments),
+then the outputs that differ.
+
+The cell records come from the session store (RETRACE_HOME) when the runs were on
+this machine, or from the provenance in a container (--container for A,
+--container-b for B); without them it compares what the metadata holds and says so.
+
+arguments:
+  A.ipynb, B.ipynb     the two executed notebooks, each with retrace metadata
+
+options:
+  --json               the comparison as JSON (default: a line per cell)
+  --container ARCHIVE  a container holding A's audit records (default: the session store)
+  --container-b ARCHIVE
+                       a container holding B's audit records (default: the session store)
+  -h, --help           print this message
+
+exit status: 0 every code cell is the same; 1 some cell is not; 2 bad input (no such
+file, a notebook never audited, an unknown option).
+
+example:
+  retrace diff first.ipynb second.ipynb
+`
+};
 
 export interface DiffOptions {
   a: string;

@@ -1,57 +1,9 @@
-/** `retrace`: the command-line entry point, bundled into one file the Python package ships. */
-import { parseArgs, usage, UsageError, USAGE, type Command } from '../../core/cli/args';
+/**
+ * `retrace`: the command-line entry point, bundled into one file the Python package
+ * ships. The commands are run by run.ts; this file adds what only the process has.
+ */
 import { InputError } from '../../core/errors';
-import { diagnose, formatReport } from '../../core/environment/report';
-import { RETRACE_VERSION } from '../../core/version';
-import { launchAuditKernel } from '../capture/audit-launcher';
-import { attachNotebook } from './attach';
-import { auditNotebook } from './audit';
-import { depsCommand } from './deps';
-import { diffCommand } from './diff';
-import { packageNotebook } from './package';
-import { launchRepeatKernel } from '../repeat/repeat-launcher';
-import { repeatNotebook } from './repeat';
-import { runCompanion } from '../service/companion';
-import { kernelPython, probeEnvironment } from '../system/probe';
-
-async function execute(cmd: Command): Promise<number> {
-  switch (cmd.name) {
-    case 'help':
-      process.stdout.write(usage(cmd.topic));
-      return 0;
-    case 'version':
-      process.stdout.write(`retrace ${RETRACE_VERSION}\n`);
-      return 0;
-    case 'doctor': {
-      const report = await probeEnvironment();
-      const diagnosis = diagnose(report);
-      process.stdout.write(cmd.json ? JSON.stringify({ report, diagnosis }, null, 2) + '\n' : formatReport(report, diagnosis));
-      return diagnosis.auditReady ? 0 : 1;
-    }
-    case 'companion':
-      return runCompanion(cmd.socket);
-    case 'audit':
-      return auditNotebook({ notebook: cmd.notebook, output: cmd.output, python: kernelPython() });
-    case 'attach':
-      return attachNotebook(cmd);
-    case 'package':
-      return packageNotebook(cmd);
-    case 'deps':
-      return depsCommand(cmd);
-    case 'repeat':
-      return repeatNotebook({ notebook: cmd.notebook, container: cmd.container, output: cmd.output, strict: cmd.strict, python: kernelPython() });
-    case 'diff':
-      return diffCommand(cmd);
-    case 'kernel-repeat':
-      return launchRepeatKernel({ connectionFile: cmd.connectionFile, python: cmd.python ?? kernelPython(), kernelArgs: cmd.kernelArgs });
-    case 'kernel-audit':
-      return launchAuditKernel({
-        connectionFile: cmd.connectionFile,
-        python: cmd.python ?? kernelPython(),
-        kernelArgs: cmd.kernelArgs
-      });
-  }
-}
+import { runCli } from './run';
 
 /**
  * @jupyterlab/services, which the headless commands use to drive kernels, logs its
@@ -64,28 +16,24 @@ function quietLibraryLogging(): void {
   console.log = console.info = console.debug = process.env.RETRACE_DEBUG ? toStderr : quiet;
 }
 
-async function main(): Promise<void> {
-  quietLibraryLogging();
-  let cmd: Command;
-  try {
-    cmd = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`retrace: ${e.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  // A command whose work stalls (a stream that never ends) would let Node exit 0 with
-  // nothing done: say so and fail instead.
-  let finished = false;
+/**
+ * A command whose work stalls (a stream that never ends) would let Node exit 0 with
+ * nothing done: say so and fail instead.
+ */
+function failIfStalled(name: string, finished: () => boolean): void {
   process.once('beforeExit', () => {
-    if (finished) return;
-    process.stderr.write(`retrace: ${cmd.name} stopped before finishing (internal error: its work stalled)\n`);
+    if (finished()) return;
+    process.stderr.write(`retrace: ${name} stopped before finishing (internal error: its work stalled)\n`);
     process.exit(1);
   });
+}
+
+async function main(): Promise<void> {
+  quietLibraryLogging();
+  let finished = false;
+  const streams = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text) };
   try {
-    process.exitCode = await execute(cmd);
+    process.exitCode = await runCli(process.argv.slice(2), { ...streams, onRun: cmd => failIfStalled(cmd.name, () => finished) });
     finished = true;
   } catch (e) {
     // Bad input (a broken notebook, a missing file) is the user's to fix: say so plainly.

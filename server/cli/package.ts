@@ -5,6 +5,41 @@ import { describeProgress, progressFraction, ProgressThrottle } from '../../core
 import type { SessionUsage } from '../../core/container/usage';
 import { buildDependencyReport } from '../deps/build';
 import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
+import type { CommandHelp } from './command-help';
+
+export const packageHelp: CommandHelp = {
+  name: 'package',
+  summary: "build the notebook's container from its last audit",
+  usage: `usage: retrace package NOTEBOOK [-o ARCHIVE] [--max-file-size SIZE] [--deny GLOBS] [--allow GLOBS]
+
+Builds the notebook container, a .tar.gz holding every file the notebook's last audit
+read or ran (interpreter, libraries, programs, data), its per-cell provenance, the
+audited notebook and its dependency report, then says what it holds and which paths
+it left out and why. Secrets (kernel connection files, ~/.ssh, ~/.netrc, private
+keys, .env files, token-like environment variables) never go in.
+
+arguments:
+  NOTEBOOK                an audited notebook (by \`retrace audit\`, the audit kernel or
+                          \`retrace attach\`)
+
+options:
+  -o, --output ARCHIVE    where to write the container (default:
+                          NOTEBOOK-STEM.retrace.tar.gz beside the notebook)
+  --max-file-size SIZE    a data file larger than this is recorded by hash only; SIZE
+                          like 500M or 2G (default: 1G)
+  --deny GLOBS            comma-separated paths to keep out, besides the secrets
+                          (default: none)
+  --allow GLOBS           comma-separated paths to let in although they look secret
+                          (default: none)
+  -h, --help              print this message
+
+exit status: 0 built; 2 bad input (no such file, a notebook never audited, a bad size,
+an unknown option).
+
+example:
+  retrace package nb.ipynb -o /tmp/nb.tar.gz --max-file-size 200M --deny '~/work/keys/**'
+`
+};
 
 export interface PackageCommand {
   notebook: string;

@@ -26,6 +26,39 @@ import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
 import { kernelExit, waitForSessionEnd } from '../runner/session-wait';
 import { writeFileAtomic } from '../store/atomic';
 import { readCellRecords, readSessionMeta } from '../store/sessions';
+import type { CommandHelp } from './command-help';
+
+export const repeatHelp: CommandHelp = {
+  name: 'repeat',
+  summary: 'run a notebook in its container and say which cells reproduced its audit',
+  usage: `usage: retrace repeat NOTEBOOK [--container ARCHIVE] [-o OUTPUT] [--strict]
+
+Runs every code cell of NOTEBOOK under the repeat kernel, with the audited interpreter
+and libraries from its container in a bubblewrap sandbox, then compares each cell with
+its audit and writes the notebook with its outputs and a verdict per cell: reproduced,
+changed (code edited since the audit), diverged (another lineage, with the first
+difference) or failed. Prints a table of the verdicts.
+
+arguments:
+  NOTEBOOK             the notebook to repeat (audited, then packaged)
+
+options:
+  --container ARCHIVE  the container to run in (default: the one the notebook's metadata
+                       names, else NOTEBOOK-STEM.retrace.tar.gz beside it)
+  -o, --output OUTPUT  where to write the repeated notebook (default: NOTEBOOK, in place)
+  --strict             take nothing from the host that the container lacks, to prove it
+                       complete, and count a changed cell as not reproduced (default:
+                       layered, paths the audit never saw come from the host)
+  -h, --help           print this message
+
+exit status: 0 every cell reproduced (or changed, without --strict); 1 a cell diverged,
+failed or did not run, or with --strict changed; 2 bad input (no such file, no
+container, an unknown option).
+
+example:
+  retrace repeat nb.ipynb --container nb.retrace.tar.gz --strict
+`
+};
 
 export { REPEAT_KERNEL_NAME };
 
