@@ -1,6 +1,6 @@
 # retrace: the two commands of the quick start, and the steps they are made of.
 #   make demo   install what is missing, build, start JupyterLab on the examples
-#   make test   the same set-up, then unit, integration and browser tests
+#   make test   the same set-up, then type checks, lint, unit, integration and browser tests
 # Every step installs what it needs, so both work on a fresh machine.
 
 SHELL := /bin/bash
@@ -23,11 +23,11 @@ APT_TEST    := chromium fonts-dejavu-core graphviz fontconfig
 TS_SOURCES := $(shell find src core server schema style -type f 2>/dev/null) package.json tsconfig.json
 BUILT      := jupyterlab_retrace/labextension/package.json jupyterlab_retrace/node/retrace.cjs
 
-.PHONY: help setup demo test build typecheck unit integration ui corpus clean
+.PHONY: help setup demo test build typecheck lint unit integration ui corpus clean
 
 help:
 	@echo "make demo   install what is missing, build, and start JupyterLab with retrace on examples/"
-	@echo "make test   the same set-up, then unit, integration and browser tests"
+	@echo "make test   the same set-up, then type checks, lint, unit, integration and browser tests"
 
 # --- set-up ----------------------------------------------------------------
 
@@ -79,12 +79,17 @@ demo: setup
 	  --ServerApp.root_dir=$(CURDIR)/examples
 
 test: setup $(STAMPS)/apt-test
-	$(MAKE) --no-print-directory typecheck unit integration ui
+	$(MAKE) --no-print-directory typecheck lint unit integration ui
 
 # --- the parts of make test ------------------------------------------------
 
 typecheck: $(STAMPS)/npm
 	npm run --silent typecheck
+
+# ESLint (typescript-eslint's rules, import cycles, the layers' import rules), then
+# Prettier's check: a problem in either fails make test.
+lint: $(STAMPS)/npm
+	npm run --silent lint
 
 unit: $(STAMPS)/npm
 	npx vitest run --project unit

@@ -260,7 +260,7 @@ class TreeSampler {
 
 function classify(stat) {
   if (stat.comm === 'strace') return 'strace';
-  let cmdline = '';
+  let cmdline;
   try {
     cmdline = readFileSync(`/proc/${stat.pid}/cmdline`, 'latin1');
   } catch {

@@ -11,7 +11,7 @@
  * folders. Outside CI an already running server on the port is reused.
  */
 import type { PlaywrightTestConfig } from '@playwright/test';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- how Galata's own template loads its CommonJS base config
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const PORT = Number(process.env.RETRACE_UI_PORT ?? 8899);

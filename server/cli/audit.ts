@@ -72,12 +72,11 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
   let session: Session.ISessionConnection | undefined;
   const replies = new Map<NotebookCell, Reply>();
   let failed: { index: number; cell: NotebookCell; why: string } | undefined;
-  let pythonVersion = 'unknown';
   try {
     session = await server.sessions.startNew({ path: basename(file), name: basename(file), type: 'notebook', kernel: { name: AUDIT_KERNEL_NAME } });
     const kernel = session.kernel!;
     const info = await kernel.info;
-    pythonVersion = info.language_info.version ?? 'unknown';
+    const pythonVersion = info.language_info.version ?? 'unknown';
     log(`retrace audit: ${code.length} code cells of ${opts.notebook} on kernel ${kernel.id}`);
     if (ids.assigned.length) log(`retrace audit: gave ${ids.assigned.length} cells ids (nbformat 4.5)${ids.upgradedFrom !== undefined ? `; the notebook was nbformat 4.${ids.upgradedFrom}` : ''}`);
     for (const [i, cell] of code.entries()) {

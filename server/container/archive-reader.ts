@@ -83,7 +83,8 @@ export async function walkArchive(archive: string, onMember: OnMember, opts: Wal
   let stopped = false;
   let sawEndMarker = false;
   let parserEnded = false;
-  let drained = false;
+  // Cleared before each write the parser refuses, set again by its 'drain' event.
+  let drained: boolean;
   let lastEntryName: string | undefined;
   let current: tar.ReadEntry | undefined;
   let chain: Promise<void> = Promise.resolve();

@@ -3,7 +3,7 @@
  * browser console, and the companion answers every request the frontend makes (no
  * 404 while a new audit kernel writes its session).
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { ConsoleMessage, Response } from '@playwright/test';
 import { AUDIT_KERNEL_DISPLAY, kernelStatus, selectKernel } from './helpers';
 
