@@ -13,9 +13,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The pure core: logic that touches no process, file or browser, shared by the
-// companion, the CLI and the frontend. It is moving from server/core/ to core/; both
-// are named so the rules hold before and after the move (drop server/core then).
-const CORE_FOLDERS = ['core', 'server/core'];
+// companion, the CLI and the frontend.
+const CORE = 'core';
 
 const TESTS = ['**/*.test.ts'];
 
@@ -48,13 +47,7 @@ const NO_FRONTEND_PACKAGES = {
 function coreZones(core) {
   const message = `${core}/ is the pure core: it imports only from itself (and schema/ data, npm packages that run anywhere).`;
   const outside = ['src', 'server', 'tests', 'ui-tests', 'bench', 'scripts', 'examples', 'jupyterlab_retrace'];
-  return outside.map(from => ({
-    target: `./${core}`,
-    from: `./${from}`,
-    // server/core/ is inside server/: what it may import of server/ is itself.
-    ...(core.startsWith(`${from}/`) ? { except: [`./${core.slice(from.length + 1)}`] } : {}),
-    message
-  }));
+  return outside.map(from => ({ target: `./${core}`, from: `./${from}`, message }));
 }
 
 export default defineConfig([
@@ -122,22 +115,20 @@ export default defineConfig([
   },
 
   // --- layers ---------------------------------------------------------------
-  ...CORE_FOLDERS.flatMap(core => [
-    {
-      name: `retrace/layer-core (${core})`,
-      files: [`${core}/**/*.ts`],
-      rules: {
-        'no-restricted-imports': noNodeImports(`${core}/ (the pure core, bundled into the frontend too)`, [NO_FRONTEND_PACKAGES]),
-        'import-x/no-restricted-paths': ['error', { zones: coreZones(core) }]
-      }
-    },
-    {
-      // The core's tests run in Node and may read their fixtures from disk.
-      name: `retrace/layer-core-tests (${core})`,
-      files: TESTS.map(t => `${core}/${t}`),
-      rules: { 'no-restricted-imports': ['error', { patterns: [NO_FRONTEND_PACKAGES] }] }
+  {
+    name: 'retrace/layer-core',
+    files: [`${CORE}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': noNodeImports(`${CORE}/ (the pure core, bundled into the frontend too)`, [NO_FRONTEND_PACKAGES]),
+      'import-x/no-restricted-paths': ['error', { zones: coreZones(CORE) }]
     }
-  ]),
+  },
+  {
+    // The core's tests run in Node and may read their fixtures from disk.
+    name: 'retrace/layer-core-tests',
+    files: TESTS.map(t => `${CORE}/${t}`),
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_FRONTEND_PACKAGES] }] }
+  },
   {
     name: 'retrace/layer-frontend',
     files: ['src/**/*.ts'],
@@ -155,8 +146,7 @@ export default defineConfig([
             {
               target: './src',
               from: './server',
-              except: ['./core'],
-              message: 'src/ (the frontend) imports only the core of server/, never the companion or the CLI.'
+              message: 'src/ (the frontend) imports only core/, never the companion or the CLI (server/).'
             },
             ...['tests', 'ui-tests', 'bench', 'scripts'].map(from => ({
               target: './src',
@@ -171,7 +161,6 @@ export default defineConfig([
   {
     name: 'retrace/layer-server',
     files: ['server/**/*.ts'],
-    ignores: ['server/core/**'],
     rules: {
       'import-x/no-restricted-paths': [
         'error',
