@@ -15,10 +15,7 @@
 //   --no-warmup       skip the untimed plain run of each notebook before round 1
 //   --keep            keep each run's temporary folder (its path is printed with the run)
 import { spawn, execFileSync } from 'node:child_process';
-import {
-  cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync,
-  rmSync, statSync, writeFileSync
-} from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,13 +63,23 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '-h' || a === '--help') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(lines.slice(0, lines.findIndex(l => !l.startsWith('//'))).map(l => l.slice(3)).join('\n'));
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex(l => !l.startsWith('//'))
+          )
+          .map(l => l.slice(3))
+          .join('\n')
+      );
       process.exit(0);
     } else die(`unknown argument ${a} (see --help)`);
   }
   for (const v of opts.variants) if (!VARIANTS[v]) die(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
   if (!opts.variants.includes('plain')) die('--variants must include plain: ratios are to plain');
-  const available = readdirSync(EXAMPLES).filter(f => f.endsWith('.ipynb')).sort();
+  const available = readdirSync(EXAMPLES)
+    .filter(f => f.endsWith('.ipynb'))
+    .sort();
   if (opts.notebooks) {
     opts.notebooks = opts.notebooks.map(n => (n.endsWith('.ipynb') ? n : `${n}.ipynb`));
     for (const n of opts.notebooks) if (!available.includes(n)) die(`no examples/${n}; there are: ${available.join(', ')}`);
@@ -116,9 +123,16 @@ async function runOnce(notebook, variantName, opts) {
   if (variant.repeat) Object.assign(env, { RETRACE_CONTAINER: CONTAINERS.get(notebook).archive, RETRACE_CONTAINER_CACHE: containerCache });
 
   const argv = [
-    join(VENV_BIN, 'jupyter'), 'nbconvert', '--to', 'notebook', '--execute',
-    `--ExecutePreprocessor.kernel_name=${variant.kernel}`, '--ExecutePreprocessor.timeout=600',
-    '--output', 'out.ipynb', notebook
+    join(VENV_BIN, 'jupyter'),
+    'nbconvert',
+    '--to',
+    'notebook',
+    '--execute',
+    `--ExecutePreprocessor.kernel_name=${variant.kernel}`,
+    '--ExecutePreprocessor.timeout=600',
+    '--output',
+    'out.ipynb',
+    notebook
   ];
   const result = { notebook, variant: variantName, root };
   try {
@@ -300,9 +314,23 @@ function writeStraceKernelspec(root) {
   const dir = join(jupyterPath, 'kernels', 'retrace-bench-strace');
   mkdirSync(dir, { recursive: true });
   const argv = [
-    'strace', '-f', '--seccomp-bpf', '-ttt', '-y', '-s', '512', '-e', `trace=${syscalls}`,
-    '-o', join(root, 'strace-kernel.log'), '--',
-    join(VENV_BIN, 'python'), '-m', 'ipykernel_launcher', '-f', '{connection_file}',
+    'strace',
+    '-f',
+    '--seccomp-bpf',
+    '-ttt',
+    '-y',
+    '-s',
+    '512',
+    '-e',
+    `trace=${syscalls}`,
+    '-o',
+    join(root, 'strace-kernel.log'),
+    '--',
+    join(VENV_BIN, 'python'),
+    '-m',
+    'ipykernel_launcher',
+    '-f',
+    '{connection_file}',
     '--ext=jupyterlab_retrace.kernel_agent'
   ];
   writeFileSync(join(dir, 'kernel.json'), JSON.stringify({ argv, display_name: 'strace only (bench)', language: 'python' }));
@@ -335,7 +363,9 @@ function checkRepeated(result, retraceHome, audited) {
   const meta = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
   if (!meta.audited || !meta.container) return Object.assign(result, { ok: false, why: `the repeat sandbox did not start: ${meta.notAuditedReason}` });
   // nbconvert does not send cell ids: the n-th execution is the n-th code cell.
-  const auditLineage = JSON.parse(readFileSync(audited, 'utf8')).cells.filter(c => c.cell_type === 'code').map(c => c.metadata?.retrace?.lineage);
+  const auditLineage = JSON.parse(readFileSync(audited, 'utf8'))
+    .cells.filter(c => c.cell_type === 'code')
+    .map(c => c.metadata?.retrace?.lineage);
   const records = safeReaddir(join(dir, 'cells'))
     .map(f => JSON.parse(readFileSync(join(dir, 'cells', f), 'utf8')))
     .sort((a, b) => a.seq - b.seq);
@@ -350,7 +380,10 @@ async function prepareContainers(notebooks, opts) {
     const work = join(root, basename(notebook, '.ipynb'));
     cpSync(EXAMPLES, work, { recursive: true, filter: src => !/\/(data|\.ipynb_checkpoints)$/.test(src) });
     const env = { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, RETRACE_HOME: join(work, '.retrace-home') };
-    for (const step of [['audit', notebook], ['package', notebook]]) {
+    for (const step of [
+      ['audit', notebook],
+      ['package', notebook]
+    ]) {
       const r = await timedRun([join(VENV_BIN, 'retrace'), ...step], { cwd: work, env: { ...env, TMPDIR: tmpdir() }, timeoutMs: opts.timeout * 1000 });
       if (!r.ok) die(`retrace ${step.join(' ')} failed while preparing the containers: ${r.why}\n${r.tail}`);
     }
@@ -448,10 +481,15 @@ function printNotebook(notebook, runs, variants) {
   }
   const reps = mine.filter(r => r.variant === 'repeat' && r.ok);
   if (reps.length && variants.includes('audit')) {
-    console.log(`    repeat/audit wall x${f2(pairedRatio(mine, 'repeat', 'seconds', 'audit'))}; cells with the audit's lineage: ${reps.map(r => r.reproduced).join(', ')}`);
+    console.log(
+      `    repeat/audit wall x${f2(pairedRatio(mine, 'repeat', 'seconds', 'audit'))}; cells with the audit's lineage: ${reps.map(r => r.reproduced).join(', ')}`
+    );
   }
   const sk = mine.find(r => r.variant === 'strace-kernel' && r.ok && r.details);
-  if (sk) console.log(`    strace-kernel (round ${sk.round}): trace ${thousands(sk.details.trace.lines)} lines, ${mb(sk.details.trace.bytes)}, strace CPU ${f1(sk.straceCpu)} s`);
+  if (sk)
+    console.log(
+      `    strace-kernel (round ${sk.round}): trace ${thousands(sk.details.trace.lines)} lines, ${mb(sk.details.trace.bytes)}, strace CPU ${f1(sk.straceCpu)} s`
+    );
 }
 
 // ---------------------------------------------------------------- main
@@ -473,8 +511,7 @@ async function main() {
     }
   };
   process.stderr.write(
-    `audit-overhead: ${opts.notebooks.length} notebooks x ${variants.length} variants x ${opts.rounds} rounds, ` +
-      `each run bounded by ${opts.timeout} s\n`
+    `audit-overhead: ${opts.notebooks.length} notebooks x ${variants.length} variants x ${opts.rounds} rounds, ` + `each run bounded by ${opts.timeout} s\n`
   );
   const prepared = variants.includes('repeat') ? await prepareContainers(opts.notebooks, opts) : undefined;
   if (opts.warmup) {
@@ -497,7 +534,13 @@ async function main() {
   for (const nb of opts.notebooks) printNotebook(nb, runs, variants);
 
   const overall = (v, key) => {
-    const per = opts.notebooks.map(nb => pairedRatio(runs.filter(r => r.notebook === nb), v, key));
+    const per = opts.notebooks.map(nb =>
+      pairedRatio(
+        runs.filter(r => r.notebook === nb),
+        v,
+        key
+      )
+    );
     return { all: median(per.filter(Number.isFinite)), per };
   };
   const parts = variants
@@ -509,13 +552,21 @@ async function main() {
       return `${v}/plain wall x${f2(wall.all)} (${per}), CPU x${f2(cpu.all)}`;
     });
   if (variants.includes('repeat') && variants.includes('audit')) {
-    const per = opts.notebooks.map(nb => pairedRatio(runs.filter(r => r.notebook === nb), 'repeat', 'seconds', 'audit'));
-    parts.push(`repeat/audit wall x${f2(median(per.filter(Number.isFinite)))} (${opts.notebooks.map((nb, i) => `${basename(nb, '.ipynb')} ${f2(per[i])}`).join(', ')})`);
+    const per = opts.notebooks.map(nb =>
+      pairedRatio(
+        runs.filter(r => r.notebook === nb),
+        'repeat',
+        'seconds',
+        'audit'
+      )
+    );
+    parts.push(
+      `repeat/audit wall x${f2(median(per.filter(Number.isFinite)))} (${opts.notebooks.map((nb, i) => `${basename(nb, '.ipynb')} ${f2(per[i])}`).join(', ')})`
+    );
   }
   if (prepared && !opts.keep) rmSync(prepared, { recursive: true, force: true });
   console.log(
-    `\nsummary: ${parts.join('; ')}; medians over notebooks of paired ratios, ${opts.rounds} rounds, ` +
-      `${runs.length} timed runs, ${failures.length} failed`
+    `\nsummary: ${parts.join('; ')}; medians over notebooks of paired ratios, ${opts.rounds} rounds, ` + `${runs.length} timed runs, ${failures.length} failed`
   );
   if (failures.length) {
     console.log(`FAILED runs: ${failures.map(r => `${r.notebook} ${r.variant} ${r.label} (${r.why})`).join('; ')}`);

@@ -21,13 +21,30 @@ function die(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { notebooks: readdirSync(EXAMPLES).filter(f => f.endsWith('.ipynb')).sort(), keep: false };
+  const opts = {
+    notebooks: readdirSync(EXAMPLES)
+      .filter(f => f.endsWith('.ipynb'))
+      .sort(),
+    keep: false
+  };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--notebooks') opts.notebooks = (argv[++i] ?? '').split(',').filter(Boolean).map(n => (n.endsWith('.ipynb') ? n : `${n}.ipynb`));
+    if (argv[i] === '--notebooks')
+      opts.notebooks = (argv[++i] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map(n => (n.endsWith('.ipynb') ? n : `${n}.ipynb`));
     else if (argv[i] === '--keep') opts.keep = true;
     else if (argv[i] === '-h' || argv[i] === '--help') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(lines.slice(0, lines.findIndex(l => !l.startsWith('//'))).map(l => l.slice(3)).join('\n'));
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex(l => !l.startsWith('//'))
+          )
+          .map(l => l.slice(3))
+          .join('\n')
+      );
       process.exit(0);
     } else die(`unknown argument ${argv[i]} (see --help)`);
   }
@@ -97,11 +114,24 @@ function main() {
   }
   console.log(`\n.venv: ${mib(venvBytes)} MiB (du -sb ${VENV}; the interpreter it links to is not counted)\n`);
   const head = ['notebook', 'archive MiB', 'content MiB', 'files', 'dists', 'imported MiB', 'archive/.venv', 'archive/imported', 'content/imported'];
-  const table = [head, ...rows.map(r => [r.notebook, mib(r.archive), mib(r.content), String(r.files), String(r.dists), mib(r.imported), ratio(r.archive, venvBytes), ratio(r.archive, r.imported), ratio(r.content, r.imported)])];
+  const table = [
+    head,
+    ...rows.map(r => [
+      r.notebook,
+      mib(r.archive),
+      mib(r.content),
+      String(r.files),
+      String(r.dists),
+      mib(r.imported),
+      ratio(r.archive, venvBytes),
+      ratio(r.archive, r.imported),
+      ratio(r.content, r.imported)
+    ])
+  ];
   const widths = head.map((_, c) => Math.max(...table.map(row => row[c].length)));
   for (const row of table) console.log('  ' + row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '));
   console.log(
-    '\narchive: the gzip\'d container; content: its distinct file contents before compression (interpreter, libraries, data);' +
+    "\narchive: the gzip'd container; content: its distinct file contents before compression (interpreter, libraries, data);" +
       '\nimported: the full installed size of the Python distributions the run used (their RECORD files), without the interpreter.'
   );
 }

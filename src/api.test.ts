@@ -68,7 +68,7 @@ describe('RetraceClient requests', () => {
     expect(shown(seen[0])).toBe('GET /retrace-companion/api/jobs/a%2Fb%20c');
   });
 
-  it('reads a 404 of a session or an execution as none, and throws the companion\'s error otherwise', async () => {
+  it("reads a 404 of a session or an execution as none, and throws the companion's error otherwise", async () => {
     const { client } = recordingClient(url =>
       url.pathname.endsWith('/deps') ? { status: 409, body: { error: 'not an audit' } } : { status: 404, body: { error: 'no such' } }
     );

@@ -56,11 +56,7 @@ export class RetraceClient {
    */
   async execution(kernelId: string, run: string | undefined, cellId: string, executionCount: number, waitMs = 15_000): Promise<CellRecord | undefined> {
     try {
-      return await this.call(
-        'execution',
-        { kernel: kernelId },
-        { cell_id: cellId, execution_count: executionCount, wait_ms: waitMs, run: run || undefined }
-      );
+      return await this.call('execution', { kernel: kernelId }, { cell_id: cellId, execution_count: executionCount, wait_ms: waitMs, run: run || undefined });
     } catch (e) {
       if (e instanceof CompanionError && e.status === 404) return undefined;
       throw e;
@@ -112,8 +108,7 @@ export class RetraceClient {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       throw new CompanionError(
-        `The retrace companion answered ${response.status} with something that is not JSON ` +
-          '(is jupyter-server-proxy installed and enabled?)',
+        `The retrace companion answered ${response.status} with something that is not JSON ` + '(is jupyter-server-proxy installed and enabled?)',
         response.status
       );
     }

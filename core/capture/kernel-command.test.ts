@@ -5,9 +5,7 @@ describe('kernel command lines', () => {
   const base = { python: '/v/bin/python', connectionFile: '/run/kernel-abc.json' };
 
   it('runs ipykernel with the retrace agent loaded', () => {
-    expect(ipykernelArgv(base)).toEqual([
-      '/v/bin/python', '-m', 'ipykernel_launcher', '-f', '/run/kernel-abc.json', `--ext=${KERNEL_AGENT_MODULE}`
-    ]);
+    expect(ipykernelArgv(base)).toEqual(['/v/bin/python', '-m', 'ipykernel_launcher', '-f', '/run/kernel-abc.json', `--ext=${KERNEL_AGENT_MODULE}`]);
   });
 
   it('wraps the kernel in strace -f writing to the session log', () => {

@@ -23,15 +23,7 @@ export interface KernelCommandOptions {
 
 /** The ordinary IPython kernel, with the retrace agent loaded. */
 export function ipykernelArgv(opts: KernelCommandOptions): string[] {
-  return [
-    opts.python,
-    '-m',
-    'ipykernel_launcher',
-    '-f',
-    opts.connectionFile,
-    `--ext=${KERNEL_AGENT_MODULE}`,
-    ...(opts.kernelArgs ?? [])
-  ];
+  return [opts.python, '-m', 'ipykernel_launcher', '-f', opts.connectionFile, `--ext=${KERNEL_AGENT_MODULE}`, ...(opts.kernelArgs ?? [])];
 }
 
 export interface StraceCommandOptions extends KernelCommandOptions {

@@ -16,7 +16,11 @@ describe('installSignalRelay', () => {
   it('ignores SIGINT: the kernel gets it from the process group already', () => {
     const proc = fakeProcess();
     const sent: Array<[number, string]> = [];
-    installSignalRelay(proc, () => [42], (pid, s) => sent.push([pid, s]));
+    installSignalRelay(
+      proc,
+      () => [42],
+      (pid, s) => sent.push([pid, s])
+    );
     proc.emit('SIGINT');
     expect(sent).toEqual([]);
     // a listener exists, so Node's default (exit) does not happen
@@ -27,7 +31,11 @@ describe('installSignalRelay', () => {
     const proc = fakeProcess();
     const sent: Array<[number, string]> = [];
     let pids: number[] = [];
-    installSignalRelay(proc, () => pids, (pid, s) => sent.push([pid, s]));
+    installSignalRelay(
+      proc,
+      () => pids,
+      (pid, s) => sent.push([pid, s])
+    );
     proc.emit('SIGTERM');
     expect(sent).toEqual([]);
     pids = [7, 8];
@@ -41,17 +49,25 @@ describe('installSignalRelay', () => {
   it('keeps forwarding when one target has already exited', () => {
     const proc = fakeProcess();
     const sent: number[] = [];
-    installSignalRelay(proc, () => [1, 2], pid => {
-      if (pid === 1) throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
-      sent.push(pid);
-    });
+    installSignalRelay(
+      proc,
+      () => [1, 2],
+      pid => {
+        if (pid === 1) throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+        sent.push(pid);
+      }
+    );
     expect(() => proc.emit('SIGHUP')).not.toThrow();
     expect(sent).toEqual([2]);
   });
 
   it('removes every handler it installed', () => {
     const proc = fakeProcess();
-    const remove = installSignalRelay(proc, () => [], () => undefined);
+    const remove = installSignalRelay(
+      proc,
+      () => [],
+      () => undefined
+    );
     for (const s of Object.keys(LAUNCHER_SIGNALS)) expect(proc.count(s as SignalName)).toBe(1);
     remove();
     for (const s of Object.keys(LAUNCHER_SIGNALS)) expect(proc.count(s as SignalName)).toBe(0);

@@ -31,9 +31,21 @@ describe('parseArgs', () => {
   });
 
   it('parses diff: two notebooks, --json, a container for each side, its own --help', () => {
-    expect(parseArgs(['diff', 'a.ipynb', 'b.ipynb'])).toEqual({ name: 'diff', a: 'a.ipynb', b: 'b.ipynb', json: false, containerA: undefined, containerB: undefined });
+    expect(parseArgs(['diff', 'a.ipynb', 'b.ipynb'])).toEqual({
+      name: 'diff',
+      a: 'a.ipynb',
+      b: 'b.ipynb',
+      json: false,
+      containerA: undefined,
+      containerB: undefined
+    });
     expect(parseArgs(['diff', '--json', 'a.ipynb', 'b.ipynb', '--container', 'a.tar.gz', '--container-b=b.tar.gz'])).toEqual({
-      name: 'diff', a: 'a.ipynb', b: 'b.ipynb', json: true, containerA: 'a.tar.gz', containerB: 'b.tar.gz'
+      name: 'diff',
+      a: 'a.ipynb',
+      b: 'b.ipynb',
+      json: true,
+      containerA: 'a.tar.gz',
+      containerB: 'b.tar.gz'
     });
     expect(parseArgs(['diff', '--help'])).toEqual({ name: 'help', topic: 'diff' });
     expect(() => parseArgs(['diff', 'a.ipynb'])).toThrow(/two notebooks/);
@@ -109,7 +121,12 @@ describe('help', () => {
 describe('attach', () => {
   it('parses a notebook, a session and an output', () => {
     expect(parseArgs(['attach', 'a.ipynb'])).toEqual({ name: 'attach', notebook: 'a.ipynb', session: undefined, output: undefined });
-    expect(parseArgs(['attach', 'a.ipynb', '--session', 'k-1.run-1', '-o', 'b.ipynb'])).toEqual({ name: 'attach', notebook: 'a.ipynb', session: 'k-1.run-1', output: 'b.ipynb' });
+    expect(parseArgs(['attach', 'a.ipynb', '--session', 'k-1.run-1', '-o', 'b.ipynb'])).toEqual({
+      name: 'attach',
+      notebook: 'a.ipynb',
+      session: 'k-1.run-1',
+      output: 'b.ipynb'
+    });
     expect(parseArgs(['attach', '--session=k', '--output=b.ipynb', 'a.ipynb'])).toMatchObject({ session: 'k', output: 'b.ipynb' });
   });
 
@@ -128,7 +145,14 @@ describe('attach', () => {
 
 describe('package', () => {
   it('parses a notebook, an output and the limits', () => {
-    expect(parseArgs(['package', 'a.ipynb'])).toEqual({ name: 'package', notebook: 'a.ipynb', output: undefined, maxFileBytes: undefined, deny: [], allow: [] });
+    expect(parseArgs(['package', 'a.ipynb'])).toEqual({
+      name: 'package',
+      notebook: 'a.ipynb',
+      output: undefined,
+      maxFileBytes: undefined,
+      deny: [],
+      allow: []
+    });
     expect(parseArgs(['package', 'a.ipynb', '-o', 'x.tar.gz', '--max-file-size', '500M', '--deny', '~/secret/**, *.tok', '--allow=~/.netrc'])).toEqual({
       name: 'package',
       notebook: 'a.ipynb',

@@ -120,7 +120,11 @@ export function parseArgs(argv: string[]): Command {
       const { values, rest } = scan(args, new Set(['-o', '--output', '--max-file-size', '--deny', '--allow']), new Set());
       if (rest.length !== 1) throw new UsageError('package takes one notebook');
       const size = values.get('--max-file-size');
-      const list = (v?: string) => (v ?? '').split(',').map(x => x.trim()).filter(Boolean);
+      const list = (v?: string) =>
+        (v ?? '')
+          .split(',')
+          .map(x => x.trim())
+          .filter(Boolean);
       return {
         name: 'package',
         notebook: rest[0],
@@ -164,7 +168,12 @@ export function parseArgs(argv: string[]): Command {
       const { values, rest, passthrough } = scan(kargs, new Set(['-f', '--python']), new Set());
       const connectionFile = values.get('-f');
       if (!connectionFile) throw new UsageError(`kernel ${kind} needs -f CONNECTION_FILE`);
-      return { name: kind === 'audit' ? 'kernel-audit' : 'kernel-repeat', connectionFile, python: values.get('--python'), kernelArgs: [...rest, ...passthrough] };
+      return {
+        name: kind === 'audit' ? 'kernel-audit' : 'kernel-repeat',
+        connectionFile,
+        python: values.get('--python'),
+        kernelArgs: [...rest, ...passthrough]
+      };
     }
   }
 }

@@ -152,9 +152,7 @@ describe('planMember', () => {
     expect(problemOf({ name: 'root/x', type: 'SymbolicLink', linkpath: '../../../etc/passwd' })).toMatch(
       /archive member "root\/x" is a symbolic link to "..\/..\/..\/etc\/passwd", which leaves the container's root\//
     );
-    expect(problemOf({ name: 'root/x', type: 'Link', linkpath: 'manifest.json' })).toMatch(
-      /hard link to "manifest.json"; hard links may only point to a blob/
-    );
+    expect(problemOf({ name: 'root/x', type: 'Link', linkpath: 'manifest.json' })).toMatch(/hard link to "manifest.json"; hard links may only point to a blob/);
     expect(problemOf({ name: 'root/x', type: 'Link', linkpath: '../../etc/passwd' })).toMatch(/only point to a blob/);
     expect(problemOf({ name: 'root/x', type: 'Link', linkpath: BLOB })).toMatch(/comes later or not at all/);
     expect(problemOf({ name: 'provenance/x', type: 'SymbolicLink', linkpath: 'y' })).toMatch(/symbolic link outside root/);
@@ -233,14 +231,28 @@ describe('checkManifest', () => {
 
   it('names the first missing blob, or one whose size disagrees', () => {
     const m = manifest([file('/x'), file('/y', { hash: HASH2 })]);
-    expect(missingBlobProblem(m, new Map([[BLOB, 3], [blobPath(HASH2), 3]]))).toBeNull();
+    expect(
+      missingBlobProblem(
+        m,
+        new Map([
+          [BLOB, 3],
+          [blobPath(HASH2), 3]
+        ])
+      )
+    ).toBeNull();
     expect(missingBlobProblem(m, new Map([[BLOB, 3]]))).toEqual({
       member: blobPath(HASH2),
       problem: `manifest entry "/y" needs the blob "${blobPath(HASH2)}", which is not in the archive`
     });
-    expect(missingBlobProblem(m, new Map([[BLOB, 4], [blobPath(HASH2), 3]]))?.problem).toBe(
-      `manifest entry "/x" says 3 bytes but its blob "${BLOB}" has 4`
-    );
+    expect(
+      missingBlobProblem(
+        m,
+        new Map([
+          [BLOB, 4],
+          [blobPath(HASH2), 3]
+        ])
+      )?.problem
+    ).toBe(`manifest entry "/x" says 3 bytes but its blob "${BLOB}" has 4`);
   });
 });
 
@@ -258,7 +270,7 @@ describe('planRoot', () => {
         link('/l', 'a')
       ])
     );
-    expect(plan.folders.map((f) => f.path)).toEqual(['', 'a', 'a/b']);
+    expect(plan.folders.map(f => f.path)).toEqual(['', 'a', 'a/b']);
     expect(plan.folders[1].mode).toBe(0o700); // owner always keeps rwx on folders
     expect(plan.folders[2].mtime).toBe(5);
     expect(plan.files).toEqual([

@@ -12,8 +12,6 @@ import { validateMemberName } from './manifest';
 import type { ContentHash } from '../contract/manifest';
 import { symlinkTargetProblem } from './link-checks';
 
-
-
 /** What the unpacker needs to know of a tar member's header (node-tar's type names). */
 export interface MemberHeader {
   name: string;
@@ -113,17 +111,10 @@ export function planMember(header: MemberHeader, blobsSeen: BlobsSeen): Checked<
   if (name.startsWith('blobs/')) {
     return problem(`${shown} is not named like a blob (blobs/sha256/xx/ and 62 more lowercase hex digits)`);
   }
-  return problem(
-    `${shown} is not part of the container format (expected ${TOP_LEVEL_FILES.join(', ')}, provenance/, blobs/ or root/)`
-  );
+  return problem(`${shown} is not part of the container format (expected ${TOP_LEVEL_FILES.join(', ')}, provenance/, blobs/ or root/)`);
 }
 
-function planRootMember(
-  header: MemberHeader,
-  name: string,
-  shown: string,
-  blobsSeen: BlobsSeen
-): Checked<MemberPlan> {
+function planRootMember(header: MemberHeader, name: string, shown: string, blobsSeen: BlobsSeen): Checked<MemberPlan> {
   if (name === 'root') {
     return header.type === 'Directory' ? ok({ action: 'folder' }) : problem(`${shown} must be a folder`);
   }

@@ -16,7 +16,7 @@
 export function resolveLinkInsideRoot(linkPath: string, target: string): string | undefined {
   const resolved: string[] = [];
   if (!target.startsWith('/')) {
-    resolved.push(...linkPath.split('/').filter((s) => s !== ''));
+    resolved.push(...linkPath.split('/').filter(s => s !== ''));
     resolved.pop(); // the link's own name: relative targets start from its folder
   }
   for (const segment of target.split('/')) {

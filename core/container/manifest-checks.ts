@@ -17,7 +17,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  return Array.isArray(value) && value.every(v => typeof v === 'string');
 }
 
 function isNonNegativeInteger(value: unknown): value is number {
@@ -129,9 +129,7 @@ export function checkManifest(value: unknown): Checked<Manifest> {
     return fail('not a JSON object');
   }
   if (value.format !== MANIFEST_FORMAT_VERSION) {
-    return fail(
-      `unsupported format ${JSON.stringify(value.format)} (this retrace reads format ${JSON.stringify(MANIFEST_FORMAT_VERSION)})`
-    );
+    return fail(`unsupported format ${JSON.stringify(value.format)} (this retrace reads format ${JSON.stringify(MANIFEST_FORMAT_VERSION)})`);
   }
   for (const key of ['created_at', 'notebook', 'cwd'] as const) {
     if (typeof value[key] !== 'string') {
@@ -139,10 +137,10 @@ export function checkManifest(value: unknown): Checked<Manifest> {
     }
   }
   const uname = value.uname;
-  if (!isRecord(uname) || !['sysname', 'release', 'version', 'machine'].every((k) => typeof uname[k] === 'string')) {
+  if (!isRecord(uname) || !['sysname', 'release', 'version', 'machine'].every(k => typeof uname[k] === 'string')) {
     return fail('"uname" must hold the strings sysname, release, version and machine');
   }
-  if (!isRecord(value.environment) || !Object.values(value.environment).every((v) => typeof v === 'string')) {
+  if (!isRecord(value.environment) || !Object.values(value.environment).every(v => typeof v === 'string')) {
     return fail('"environment" must map names to strings');
   }
   if (!isStringArray(value.environment_removed)) {
@@ -190,10 +188,7 @@ export function parseManifest(text: string): Checked<Manifest> {
  * The first manifest file whose blob is not in the archive, or whose recorded size
  * is not the blob's: `blobSizes` maps the blob members read (and verified) to their sizes.
  */
-export function missingBlobProblem(
-  manifest: Manifest,
-  blobSizes: ReadonlyMap<string, number>
-): { member: string; problem: string } | null {
+export function missingBlobProblem(manifest: Manifest, blobSizes: ReadonlyMap<string, number>): { member: string; problem: string } | null {
   for (const entry of manifest.entries) {
     if (entry.kind === 'file' && entry.hash !== undefined) {
       const member = blobPath(entry.hash);

@@ -62,12 +62,9 @@ describe('relativeInsideRoot', () => {
 });
 
 describe('validateMemberName', () => {
-  it.each(['manifest.json', 'root/usr/bin/python3', 'blobs/sha256/ab/cd', 'root/home/a/', 'root/a..b/.hidden'])(
-    'accepts %s',
-    name => {
-      expect(validateMemberName(name)).toBeNull();
-    }
-  );
+  it.each(['manifest.json', 'root/usr/bin/python3', 'blobs/sha256/ab/cd', 'root/home/a/', 'root/a..b/.hidden'])('accepts %s', name => {
+    expect(validateMemberName(name)).toBeNull();
+  });
 
   it.each([
     ['../x', /"\.\.\/x" climbs out/],
@@ -153,9 +150,7 @@ describe('ManifestBuilder', () => {
     expect(b.addLeftOut({ path: '/h/.netrc', reason: 'secret', rule: 'login credentials (~/.netrc)', first_cell: { seq: 3, cell_id: 'c3' } })).toBe(true);
     expect(b.addEntry(file('/h/.netrc', H1, 1))).toBe(false);
     expect(b.getEntries()).toEqual([]);
-    expect(b.getLeftOut()).toEqual([
-      { path: '/h/.netrc', reason: 'secret', rule: 'login credentials (~/.netrc)', first_cell: { seq: 1, cell_id: 'c1' } }
-    ]);
+    expect(b.getLeftOut()).toEqual([{ path: '/h/.netrc', reason: 'secret', rule: 'login credentials (~/.netrc)', first_cell: { seq: 1, cell_id: 'c1' } }]);
     expect(b.blobHashes()).toEqual([]);
   });
 

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { programInterpreter, type ReadAt } from './program-loader';
 
-const readerOf = (bytes: Uint8Array): ReadAt => (offset, length) => bytes.subarray(offset, offset + length);
+const readerOf =
+  (bytes: Uint8Array): ReadAt =>
+  (offset, length) =>
+    bytes.subarray(offset, offset + length);
 
 describe('programInterpreter', () => {
   it('finds the dynamic loader of a real ELF program', () => {

@@ -180,7 +180,19 @@ const HARMLESS_ENV_NAMES = new Set([
 const HARMLESS_ENV_PREFIXES = ['XDG_', 'LC_'];
 
 /** Substrings and suffixes that mark a secret-bearing variable (upper case). */
-const SECRET_ENV_SUBSTRINGS = ['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'CREDENTIAL', 'API_KEY', 'APIKEY', 'ACCESS_KEY', 'PRIVATE_KEY', 'AUTH_KEY'];
+const SECRET_ENV_SUBSTRINGS = [
+  'TOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'CREDENTIAL',
+  'API_KEY',
+  'APIKEY',
+  'ACCESS_KEY',
+  'PRIVATE_KEY',
+  'AUTH_KEY'
+];
 const SECRET_ENV_SUFFIXES = ['_KEY', '_PASS', '_PWD'];
 const SECRET_ENV_EXACT = new Set([
   'KEY',
@@ -231,10 +243,7 @@ function nameMatcher(pattern: string): RegExp {
 }
 
 /** Split an environment into what may go in the manifest and the names left out. */
-export function filterEnvironment(
-  env: Record<string, string | undefined>,
-  options: EnvironmentFilterOptions = {}
-): FilteredEnvironment {
+export function filterEnvironment(env: Record<string, string | undefined>, options: EnvironmentFilterOptions = {}): FilteredEnvironment {
   const deny = (options.extraDenied ?? []).filter(p => p.trim() !== '').map(nameMatcher);
   const allow = (options.allowed ?? []).filter(p => p.trim() !== '').map(nameMatcher);
   const kept: Record<string, string> = {};

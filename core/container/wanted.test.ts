@@ -9,14 +9,26 @@ const usage: SessionUsage = {
   startup: { software: ['/venv/bin/python', '/usr/lib/libc.so.6'], programs: ['/venv/bin/python'] },
   cells: [
     {
-      seq: 1, cellId: 'a', executionCount: 1,
-      software: ['/usr/lib/libc.so.6', '/usr/lib/python3.11/json/__init__.py'], programs: [],
-      reads: [{ path: 'data.csv', sha256: 'sha256:aa', size: 3 }], readPaths: ['/nb/data.csv'], writes: [], writePaths: []
+      seq: 1,
+      cellId: 'a',
+      executionCount: 1,
+      software: ['/usr/lib/libc.so.6', '/usr/lib/python3.11/json/__init__.py'],
+      programs: [],
+      reads: [{ path: 'data.csv', sha256: 'sha256:aa', size: 3 }],
+      readPaths: ['/nb/data.csv'],
+      writes: [],
+      writePaths: []
     },
     {
-      seq: 2, cellId: 'b', executionCount: 2,
-      software: ['/usr/bin/gzip'], programs: ['/usr/bin/gzip'],
-      reads: [{ path: 'data.csv', sha256: 'sha256:bb', size: 3 }], readPaths: ['/nb/data.csv'], writes: [], writePaths: []
+      seq: 2,
+      cellId: 'b',
+      executionCount: 2,
+      software: ['/usr/bin/gzip'],
+      programs: ['/usr/bin/gzip'],
+      reads: [{ path: 'data.csv', sha256: 'sha256:bb', size: 3 }],
+      readPaths: ['/nb/data.csv'],
+      writes: [],
+      writePaths: []
     }
   ]
 };

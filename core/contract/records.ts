@@ -20,7 +20,16 @@ export interface SessionMeta {
   run?: string;
   kind: 'audit' | 'repeat';
   /** Repeats: the container the kernel ran in. */
-  container?: { archive: string; hash: string; mode: RepeatMode; auditSession?: string; restored?: string[]; overridden?: string[]; timings?: { openMs: number; hostFilesMs: number; viewMs: number }; viewLinks?: { fromContainer: number; toHost: number } };
+  container?: {
+    archive: string;
+    hash: string;
+    mode: RepeatMode;
+    auditSession?: string;
+    restored?: string[];
+    overridden?: string[];
+    timings?: { openMs: number; hostFilesMs: number; viewMs: number };
+    viewLinks?: { fromContainer: number; toHost: number };
+  };
   startedAt: string;
   /** The kernel runs under strace; false when auditing could not work here. */
   audited: boolean;

@@ -26,7 +26,14 @@ const report: DependencyReport = {
       cell_id: 'c3',
       execution_count: 3,
       ...empty(),
-      python: ['pip', 'jupyterlab', 'hatchling'].map(name => ({ name, version: '1', location: '/v/site-packages', files: 1, use: 'present' as const, first_cell: null }))
+      python: ['pip', 'jupyterlab', 'hatchling'].map(name => ({
+        name,
+        version: '1',
+        location: '/v/site-packages',
+        files: 1,
+        use: 'present' as const,
+        first_cell: null
+      }))
     },
     { seq: 2, cell_id: null, execution_count: 2, ...empty(), data: { read: [], written: [{ path: 'out.png', size: null, sha256: null }] } }
   ]
@@ -65,7 +72,9 @@ describe('formatDependencyReport', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('Dependencies of /nb/a.ipynb (audit session s1)');
     expect(lines[2]).toBe('All cells and kernel start-up');
-    expect(text).toContain('  Python distributions imported: 2\n    NAME          VERSION  FILES  FIRST USE  LOCATION\n    numpy         2.1.0      120  start-up   /v/site-packages\n    scikit-image  0.24.0       7  cell 2     /v/site-packages\n');
+    expect(text).toContain(
+      '  Python distributions imported: 2\n    NAME          VERSION  FILES  FIRST USE  LOCATION\n    numpy         2.1.0      120  start-up   /v/site-packages\n    scikit-image  0.24.0       7  cell 2     /v/site-packages\n'
+    );
     expect(text).toContain(
       '  Python distributions present, not imported: 1 (only their metadata was read, or they were in a folder the run listed)\n' +
         '    NAME       VERSION  FILES  FIRST SEEN  LOCATION\n    hatchling  1.33.0       1  cell 1      /v/site-packages\n'
@@ -78,7 +87,9 @@ describe('formatDependencyReport', () => {
   });
 
   it('names, in a cell, the distributions only present, without a table', () => {
-    expect(text).toContain('Cell 3 (id c3, execution count 3)\n  Python distributions present, not imported: 3 (only their metadata was read, or they were in a folder the run listed)\n    pip, jupyterlab, hatchling\n');
+    expect(text).toContain(
+      'Cell 3 (id c3, execution count 3)\n  Python distributions present, not imported: 3 (only their metadata was read, or they were in a folder the run listed)\n    pip, jupyterlab, hatchling\n'
+    );
   });
 
   it('reads reports without `use` (older containers) as imported', () => {

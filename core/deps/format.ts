@@ -64,10 +64,18 @@ function formatSection(section: Section, packageDatabase: string | null, always:
   const present = section.python.filter(p => p.use === 'present');
   const imported = section.python.filter(p => p.use !== 'present');
   const rows = (entries: PythonEntry[]) => entries.map(p => [p.name, p.version, String(p.files), firstUse(p.first_cell), p.location]);
-  const table = (entries: PythonEntry[], first: string) => (entries.length ? alignColumns([['NAME', 'VERSION', 'FILES', first, 'LOCATION'], ...rows(entries)], new Set([2])) : []);
+  const table = (entries: PythonEntry[], first: string) =>
+    entries.length ? alignColumns([['NAME', 'VERSION', 'FILES', first, 'LOCATION'], ...rows(entries)], new Set([2])) : [];
   group('Python distributions imported', imported.length, table(imported, 'FIRST USE'), always, out);
   const listing = total ? table(present, 'FIRST SEEN') : wrapNames(present.map(p => p.name));
-  group('Python distributions present, not imported', present.length, listing, false, out, 'only their metadata was read, or they were in a folder the run listed');
+  group(
+    'Python distributions present, not imported',
+    present.length,
+    listing,
+    false,
+    out,
+    'only their metadata was read, or they were in a folder the run listed'
+  );
 
   if (packageDatabase === null) {
     if (always) out.push(`${INDENT}System packages: no package database on this machine (files outside Python are listed as unowned)`);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { importNameOf, joinNormalized, mapPythonOwners, PythonDistIndex, sitePackagesOf, stdlibOwnerOf, STDLIB_NAME, type PythonDistribution } from './python-dists';
+import {
+  importNameOf,
+  joinNormalized,
+  mapPythonOwners,
+  PythonDistIndex,
+  sitePackagesOf,
+  stdlibOwnerOf,
+  STDLIB_NAME,
+  type PythonDistribution
+} from './python-dists';
 
 const SP = '/v/lib/python3.11/site-packages';
 

@@ -54,7 +54,13 @@ const usage: SessionUsage = {
   },
   cells: [
     cell(1, {
-      software: [`${SP}/numpy/__init__.py`, `${SP}/numpy/core/multiarray.py`, `${SP}/skimage/io/_io.py`, '/lib/x86_64-linux-gnu/libm.so.6', '/opt/tool/libfoo.so'],
+      software: [
+        `${SP}/numpy/__init__.py`,
+        `${SP}/numpy/core/multiarray.py`,
+        `${SP}/skimage/io/_io.py`,
+        '/lib/x86_64-linux-gnu/libm.so.6',
+        '/opt/tool/libfoo.so'
+      ],
       reads: [{ path: 'data.csv', sha256: HASH_A, size: 10 }],
       readPaths: ['/nb/data.csv'],
       writes: [{ path: 'out.png', sha256: HASH_A, size: 5 }],
@@ -102,7 +108,11 @@ describe('buildReport', () => {
   });
 
   it('lists programs in first-run order with their package when known', () => {
-    expect(report.total.programs).toEqual([{ path: '/usr/bin/python3.11', package: 'python3.11-minimal' }, { path: '/usr/bin/gzip', package: 'gzip' }, { path: '/opt/tool/run' }]);
+    expect(report.total.programs).toEqual([
+      { path: '/usr/bin/python3.11', package: 'python3.11-minimal' },
+      { path: '/usr/bin/gzip', package: 'gzip' },
+      { path: '/opt/tool/run' }
+    ]);
   });
 
   it('lists data read once as first read and outputs once as last written, sizes filled in', () => {
@@ -154,7 +164,14 @@ describe('buildReport', () => {
 describe('buildReport: imported or only present', () => {
   const dist = (name: string, version: string, top: string, extra: string[] = []): PythonDistribution => {
     const info = `${name.replace(/-/g, '_')}-${version}.dist-info`;
-    return { name, version, location: SP, files: [`${top}/__init__.py`, ...extra, `${info}/METADATA`, `${info}/RECORD`, `${info}/entry_points.txt`], topLevel: [top], metadataDir: info };
+    return {
+      name,
+      version,
+      location: SP,
+      files: [`${top}/__init__.py`, ...extra, `${info}/METADATA`, `${info}/RECORD`, `${info}/entry_points.txt`],
+      topLevel: [top],
+      metadataDir: info
+    };
   };
   const dists = [
     dist('numpy', '2.4.6', 'numpy', ['numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so']),
@@ -180,7 +197,13 @@ describe('buildReport: imported or only present', () => {
     startup: { software: [`${SP}/distutils-precedence.pth`, `${SP}/_distutils_hack/__init__.py`], programs: [] },
     cells: [
       cell(1, {
-        software: [`${SP}/numpy/__init__.py`, `${SP}/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so`, `${SP}/dask/__init__.py`, `${SP}/dask/array/core.py`, ...scan]
+        software: [
+          `${SP}/numpy/__init__.py`,
+          `${SP}/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so`,
+          `${SP}/dask/__init__.py`,
+          `${SP}/dask/array/core.py`,
+          ...scan
+        ]
       }),
       // pandas: its version looked up in cell 2 (METADATA), imported in cell 3.
       cell(2, { software: [`${SP}/pandas-3.1.1.dist-info/METADATA`], listed: [SP] } as Partial<CellUsage>),
@@ -201,7 +224,14 @@ describe('buildReport: imported or only present', () => {
   it('counts every file read, metadata included; a distribution only listed has none', () => {
     const total = new Map(report.total.python.map(p => [p.name, p]));
     expect(total.get('numpy')?.files).toBe(3);
-    expect(total.get('hatchling')).toEqual({ name: 'hatchling', version: '1.33.0', location: SP, files: 1, use: 'present', first_cell: { seq: 1, cell_id: 'c1' } });
+    expect(total.get('hatchling')).toEqual({
+      name: 'hatchling',
+      version: '1.33.0',
+      location: SP,
+      files: 1,
+      use: 'present',
+      first_cell: { seq: 1, cell_id: 'c1' }
+    });
     expect(total.get('pyarrow')).toMatchObject({ files: 0, use: 'present', first_cell: { seq: 2, cell_id: 'c2' } });
   });
 

@@ -187,7 +187,9 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
       return pkg ? { path, package: pkg } : { path };
     });
     return {
-      python: python.sort((a, b) => useOrder(a) - useOrder(b) || byName(a.name, b.name) || a.location.localeCompare(b.location) || a.version.localeCompare(b.version)),
+      python: python.sort(
+        (a, b) => useOrder(a) - useOrder(b) || byName(a.name, b.name) || a.location.localeCompare(b.location) || a.version.localeCompare(b.version)
+      ),
       system: [...system.values()].sort((a, b) => byName(a.name, b.name)),
       unowned: { count: unowned.length, examples: unowned.slice(0, maxExamples) },
       programs,
@@ -215,8 +217,14 @@ export function buildReport(usage: SessionUsage, lookups: DependencyLookups, opt
       software: [usage.startup.software, ...inputs.map(i => i.software)].flat(),
       programs: [usage.startup.programs, ...inputs.map(i => i.programs)].flat(),
       listed: allListed(usage),
-      reads: dedupe(inputs.flatMap(i => i.reads), 'first'),
-      writes: dedupe(inputs.flatMap(i => i.writes), 'last')
+      reads: dedupe(
+        inputs.flatMap(i => i.reads),
+        'first'
+      ),
+      writes: dedupe(
+        inputs.flatMap(i => i.writes),
+        'last'
+      )
     }),
     cells: usage.cells.map((cell, i) => ({
       seq: cell.seq,

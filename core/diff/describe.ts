@@ -56,20 +56,33 @@ export function describeDifferences(d: ExecutionDifferences, names: SideNames): 
 }
 
 /** The difference a verdict names (FLINC's first difference): a file read, then the earlier cell, then an event. */
-export function firstDifference(d: ExecutionDifferences, lineages: { a?: string; b?: string }, names: SideNames = { a: 'the audit', b: 'the repeat' }): FirstDifference {
+export function firstDifference(
+  d: ExecutionDifferences,
+  lineages: { a?: string; b?: string },
+  names: SideNames = { a: 'the audit', b: 'the repeat' }
+): FirstDifference {
   const read = d.reads[0];
   if (read) {
     if (read.b === undefined) return { line: `no longer reads ${read.path}`, difference: { kind: 'file', audit: read.path } };
     if (read.a === undefined) return { line: `reads ${read.path}, which ${names.a} did not`, difference: { kind: 'file', repeat: read.path } };
-    return { line: `reads ${read.path} with different content`, difference: { kind: 'file', audit: `${read.path} ${read.a}`, repeat: `${read.path} ${read.b}` } };
+    return {
+      line: `reads ${read.path} with different content`,
+      difference: { kind: 'file', audit: `${read.path} ${read.a}`, repeat: `${read.path} ${read.b}` }
+    };
   }
   if (d.earlierCell) {
-    return { line: 'an earlier cell diverged or changed (lineage carries over from cell to cell)', difference: { kind: 'earlier-cell', audit: d.earlierCell.a, repeat: d.earlierCell.b } };
+    return {
+      line: 'an earlier cell diverged or changed (lineage carries over from cell to cell)',
+      difference: { kind: 'earlier-cell', audit: d.earlierCell.a, repeat: d.earlierCell.b }
+    };
   }
   if (d.event) {
     const { a, b } = d.event;
     return { line: describeEventDifference(d.event), difference: { kind: 'event', ...(a ? { audit: a.text } : {}), ...(b ? { repeat: b.text } : {}) } };
   }
   const why = d.notCompared.some(n => n.startsWith('events')) ? 'its events are not in the container to say where' : 'not in its files read or its events';
-  return { line: `the lineage differs (${why})`, difference: { kind: 'lineage', ...(lineages.a ? { audit: lineages.a } : {}), ...(lineages.b ? { repeat: lineages.b } : {}) } };
+  return {
+    line: `the lineage differs (${why})`,
+    difference: { kind: 'lineage', ...(lineages.a ? { audit: lineages.a } : {}), ...(lineages.b ? { repeat: lineages.b } : {}) }
+  };
 }

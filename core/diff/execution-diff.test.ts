@@ -59,13 +59,21 @@ describe('diffExecutions', () => {
 
   it('lists files and programs only one side touched, and the first differing event with its syscall and arguments', () => {
     const b = execution({
-      reads: [{ path: 'data/x.csv', sha256: H('a'), size: 6 }, { path: 'data/y.csv', sha256: H('e'), size: 2 }],
+      reads: [
+        { path: 'data/x.csv', sha256: H('a'), size: 6 },
+        { path: 'data/y.csv', sha256: H('e'), size: 2 }
+      ],
       writes: [],
       programs: ['/usr/bin/wc', '/usr/bin/gzip'],
       events: { ...events('data/x.csv'), main: ['open:r:data/x.csv', 'open:r:data/y.csv'] }
     });
     const d = diffExecutions(execution(), b, hashImage, names);
-    expect(d.event).toEqual({ process: 'kernel', index: 2, a: parseStep('open:w:out/summary.txt'), b: { text: 'open:r:data/y.csv', syscall: 'open', args: 'r:data/y.csv' } });
+    expect(d.event).toEqual({
+      process: 'kernel',
+      index: 2,
+      a: parseStep('open:w:out/summary.txt'),
+      b: { text: 'open:r:data/y.csv', syscall: 'open', args: 'r:data/y.csv' }
+    });
     expect(describeDifferences(d, names)).toEqual([
       `only b.ipynb reads data/y.csv (${H('e')})`,
       `only a.ipynb writes out/summary.txt (${H('5')})`,

@@ -9,9 +9,17 @@ const hashImage = (b: string) => b;
 
 function meta(lineage: string, read: string, seq: number) {
   return {
-    code_hash: H('c'), lineage, execution_count: seq, started_at: '2026-01-01T00:00:00Z', duration_ms: 1, status: 'complete',
-    files: { read: [{ path: 'data/x.csv', sha256: read }], written: [] }, programs: [], network: [],
-    counts: { system_files_read: 0, system_files_written: 0, processes: 1, events: 1 }, log: { session: 's1', seq, events_sha256: H('e') }
+    code_hash: H('c'),
+    lineage,
+    execution_count: seq,
+    started_at: '2026-01-01T00:00:00Z',
+    duration_ms: 1,
+    status: 'complete',
+    files: { read: [{ path: 'data/x.csv', sha256: read }], written: [] },
+    programs: [],
+    network: [],
+    counts: { system_files_read: 0, system_files_written: 0, processes: 1, events: 1 },
+    log: { session: 's1', seq, events_sha256: H('e') }
   };
 }
 
@@ -32,8 +40,18 @@ describe('pickRecord', () => {
 describe('diffNotebooks', () => {
   it('uses a repeat’s own lineage, not the audit’s it keeps, and says when a record is not at hand', () => {
     const audit = nb([code(meta(H('1'), H('a'), 1)), code(meta(H('2'), H('a'), 2))]);
-    const verdict = (lineage: string, seq: number) => ({ status: 'x', reason: '', outputs: { same: true, differences: [] }, fall_through: [], lineage, log: { session: 'r1', seq } });
-    const repeated = nb([code({ ...meta(H('1'), H('a'), 1), verdict: verdict(H('1'), 1) }), code({ ...meta(H('2'), H('a'), 2), verdict: verdict(H('9'), 2) })], { session: 'r1' });
+    const verdict = (lineage: string, seq: number) => ({
+      status: 'x',
+      reason: '',
+      outputs: { same: true, differences: [] },
+      fall_through: [],
+      lineage,
+      log: { session: 'r1', seq }
+    });
+    const repeated = nb(
+      [code({ ...meta(H('1'), H('a'), 1), verdict: verdict(H('1'), 1) }), code({ ...meta(H('2'), H('a'), 2), verdict: verdict(H('9'), 2) })],
+      { session: 'r1' }
+    );
     const a = executionRefs(audit, [H('c'), H('c')]).map(ref => ({ ref }));
     const b = executionRefs(repeated, [H('c'), H('c')]).map(ref => ({ ref }));
     expect(b.map(x => x.ref.kind)).toEqual(['repeat', 'repeat']);

@@ -76,7 +76,9 @@ function diffPair(a: FoundExecution, b: FoundExecution, by: MatchedBy | undefine
 function recordNotices(a: FoundExecution, b: FoundExecution): string[] {
   const notice = (x: FoundExecution, name: string) =>
     x.ref.log && !x.record
-      ? [`${name}'s record of this cell (session ${x.ref.log.session}, execution ${x.ref.log.seq}) is not on this machine or in a container given: ${x.ref.kind === 'audit' ? 'compared from its metadata (files read with hashes, programs)' : 'only its lineage is known'}`]
+      ? [
+          `${name}'s record of this cell (session ${x.ref.log.session}, execution ${x.ref.log.seq}) is not on this machine or in a container given: ${x.ref.kind === 'audit' ? 'compared from its metadata (files read with hashes, programs)' : 'only its lineage is known'}`
+        ]
       : [];
   return [...notice(a, NAMES.a), ...notice(b, NAMES.b)];
 }

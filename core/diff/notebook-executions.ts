@@ -37,7 +37,14 @@ export function executionRefs(nb: Notebook, sourceHashes: string[]): CellExecuti
       const base = { index, ...(cell.id ? { id: cell.id } : {}), sourceHash: sourceHashes[index], outputs: (cell.outputs ?? []) as Output[] };
       const verdict = meta?.verdict;
       if (meta && repeat && verdict?.log && verdict.log.session === repeat.session && verdict.lineage) {
-        return { ...base, kind: 'repeat' as const, codeHash: sourceHashes[index], lineage: verdict.lineage, log: { session: verdict.log.session, seq: verdict.log.seq }, metadata: meta };
+        return {
+          ...base,
+          kind: 'repeat' as const,
+          codeHash: sourceHashes[index],
+          lineage: verdict.lineage,
+          log: { session: verdict.log.session, seq: verdict.log.seq },
+          metadata: meta
+        };
       }
       if (meta) {
         return {
@@ -70,6 +77,7 @@ export function executionOf(ref: CellExecutionRef, record: CellRecord | undefine
     ? { reads: record.reads, writes: record.writes, programs: record.programs, previousLineage: record.previousLineage, events: record.lineageEvents }
     : {};
   // Without its record, an audit still has what its metadata lists; a repeat has only its lineage.
-  const fromMetadata = ref.kind === 'audit' && ref.metadata ? { reads: ref.metadata.files.read, writes: ref.metadata.files.written, programs: ref.metadata.programs } : {};
+  const fromMetadata =
+    ref.kind === 'audit' && ref.metadata ? { reads: ref.metadata.files.read, writes: ref.metadata.files.written, programs: ref.metadata.programs } : {};
   return { codeHash: ref.codeHash, ...(ref.lineage ? { lineage: ref.lineage } : {}), ...fromMetadata, ...fromRecord, outputs: ref.outputs };
 }

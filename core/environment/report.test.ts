@@ -29,9 +29,7 @@ describe('diagnose', () => {
   });
 
   it('blocks auditing when ptrace is refused, quoting strace', () => {
-    const d = diagnose(
-      report({ strace: { found: true, ptracePermitted: false, seccompBpf: false, error: 'PTRACE_TRACEME: Operation not permitted' } })
-    );
+    const d = diagnose(report({ strace: { found: true, ptracePermitted: false, seccompBpf: false, error: 'PTRACE_TRACEME: Operation not permitted' } }));
     expect(d.auditReady).toBe(false);
     expect(d.problems[0].component).toBe('ptrace');
     expect(d.problems[0].message).toContain('Operation not permitted');

@@ -21,9 +21,7 @@ export function straceProblems(strace: StraceStatus): Problem[] {
       component: 'ptrace',
       severity: 'error',
       affects: 'audit',
-      message: `strace is installed but may not trace processes here (${
-        strace.error ?? 'ptrace refused'
-      }).`,
+      message: `strace is installed but may not trace processes here (${strace.error ?? 'ptrace refused'}).`,
       fix:
         'Allow ptrace: set kernel.yama.ptrace_scope to 0 or 1 (sysctl -w kernel.yama.ptrace_scope=1), ' +
         'or in a container run with --cap-add SYS_PTRACE and a seccomp profile that permits ptrace.'
@@ -77,8 +75,7 @@ export function diagnose(report: EnvironmentReport): Diagnosis {
     });
   }
 
-  const blocks = (what: Problem['affects']) =>
-    problems.some(p => p.severity === 'error' && p.affects === what);
+  const blocks = (what: Problem['affects']) => problems.some(p => p.severity === 'error' && p.affects === what);
   // A repeat is traced like an audit: it needs strace as much as the sandbox.
   const straceBlocks = problems.some(p => p.severity === 'error' && (p.component === 'strace' || p.component === 'ptrace'));
   return {
@@ -91,9 +88,7 @@ export function diagnose(report: EnvironmentReport): Diagnosis {
 /** Render a report as the plain text `retrace doctor` prints. */
 export function formatReport(report: EnvironmentReport, diagnosis: Diagnosis): string {
   const tool = (label: string, t: ToolStatus, extra = '') =>
-    `  ${label.padEnd(10)} ${
-      t.found ? `${t.version ?? 'present'}  ${t.path ?? ''}${extra}` : 'missing'
-    }`;
+    `  ${label.padEnd(10)} ${t.found ? `${t.version ?? 'present'}  ${t.path ?? ''}${extra}` : 'missing'}`;
   const strace = report.strace;
   const lines = [
     `retrace ${report.retraceVersion} on ${report.platform.os} ${report.platform.release} (${report.platform.arch}), node ${report.node.version}`,
@@ -101,11 +96,7 @@ export function formatReport(report: EnvironmentReport, diagnosis: Diagnosis): s
     tool(
       'strace',
       strace,
-      strace.found
-        ? `  [ptrace ${strace.ptracePermitted ? 'permitted' : 'refused'}, seccomp-bpf ${
-            strace.seccompBpf ? 'yes' : 'no'
-          }]`
-        : ''
+      strace.found ? `  [ptrace ${strace.ptracePermitted ? 'permitted' : 'refused'}, seccomp-bpf ${strace.seccompBpf ? 'yes' : 'no'}]` : ''
     ),
     tool('proot', report.proot),
     tool('bwrap', report.bwrap),

@@ -17,9 +17,7 @@ export interface ReadHash {
 }
 
 export function lineageInput(previous: string, events: CellLineageEvents, reads: ReadHash[]): string {
-  const h = reads
-    .map(r => [r.path, r.sha256 ?? `none:${r.note ?? 'unknown'}`])
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const h = reads.map(r => [r.path, r.sha256 ?? `none:${r.note ?? 'unknown'}`]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return JSON.stringify({ previous, events, reads: h });
 }
 

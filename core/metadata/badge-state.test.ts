@@ -4,7 +4,8 @@ import { auditIdentity, badgeAriaLabel, badgeLabel, badgeState, badgeTitle, curr
 import type { CellVerdict } from '../contract/verdict';
 import type { RetraceCellMetadata } from '../contract/metadata';
 
-const meta = (over: Partial<RetraceCellMetadata>) => ({ code_hash: 'sha256:aa', lineage: 'sha256:0123456789abcdef', status: 'complete', ...over }) as RetraceCellMetadata;
+const meta = (over: Partial<RetraceCellMetadata>) =>
+  ({ code_hash: 'sha256:aa', lineage: 'sha256:0123456789abcdef', status: 'complete', ...over }) as RetraceCellMetadata;
 
 describe('code hashes', () => {
   it('hashes the source as UTF-8, whether a string or a list of lines', async () => {
@@ -47,7 +48,11 @@ describe('verdict badges', () => {
   });
 
   it('show a saved verdict while the source is the one it judged', () => {
-    expect(badgeState(meta({ verdict: verdict('reproduced') }), 'sha256:aa')).toEqual({ kind: 'reproduced', reason: 'same code, same lineage', outputsSame: true });
+    expect(badgeState(meta({ verdict: verdict('reproduced') }), 'sha256:aa')).toEqual({
+      kind: 'reproduced',
+      reason: 'same code, same lineage',
+      outputsSame: true
+    });
     const diverged = badgeState(meta({ verdict: verdict('diverged', 'reads data/x.csv with different content', false) }), 'sha256:aa');
     expect(badgeLabel(diverged)).toBe('diverged');
     expect(badgeAriaLabel(diverged)).toBe('retrace: diverged: reads data/x.csv with different content');
@@ -70,7 +75,11 @@ describe('verdict badges', () => {
     const judged = { verdict: verdict('changed', 'not in the audit: a new cell'), codeHash: 'sha256:cc' };
     expect(badgeState(undefined, 'sha256:cc', judged)).toEqual({ kind: 'changed', reason: 'not in the audit: a new cell', outputsSame: true });
     expect(badgeState(undefined, 'sha256:dd', judged)).toEqual({ kind: 'not-audited' });
-    const failedEdited = { verdict: verdict('failed', 'NameError: y (the code was edited since the audit)'), codeHash: 'sha256:bb', audit: auditIdentity(meta({})) };
+    const failedEdited = {
+      verdict: verdict('failed', 'NameError: y (the code was edited since the audit)'),
+      codeHash: 'sha256:bb',
+      audit: auditIdentity(meta({}))
+    };
     expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:bb', failedEdited)).toMatchObject({ kind: 'failed' });
     expect(badgeState(meta({ verdict: failedEdited.verdict }), 'sha256:ee', failedEdited)).toMatchObject({ kind: 'edited' });
     expect(currentVerdict(meta({}), 'sha256:aa')).toBeUndefined();

@@ -7,11 +7,7 @@ export function cellStatus(record: CellRecord, replyStatus: 'ok' | 'error' | 'ab
   return replyStatus === 'error' ? 'error' : 'complete';
 }
 
-export function cellMetadata(
-  record: CellRecord,
-  codeHash: string,
-  replyStatus?: 'ok' | 'error' | 'aborted'
-): RetraceCellMetadata {
+export function cellMetadata(record: CellRecord, codeHash: string, replyStatus?: 'ok' | 'error' | 'aborted'): RetraceCellMetadata {
   const end = record.endTime ?? record.beginTime;
   return {
     code_hash: codeHash,

@@ -47,7 +47,13 @@ describe('a verdict in an audited cell', () => {
   });
 
   it('keeps only what the schema allows', () => {
-    const v = verdictForMetadata({ status: 'failed', reason: 'the kernel died during the cell', outputs: { same: true, differences: [] }, fall_through: [], lineage: 'not a digest' });
+    const v = verdictForMetadata({
+      status: 'failed',
+      reason: 'the kernel died during the cell',
+      outputs: { same: true, differences: [] },
+      fall_through: [],
+      lineage: 'not a digest'
+    });
     expect(v).toEqual({ status: 'failed', reason: 'the kernel died during the cell', outputs: { same: true, differences: [] }, fall_through: [] });
     expect(validateCellMetadata({ ...audited, verdict: v })).toEqual({ ok: true });
   });

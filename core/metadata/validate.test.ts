@@ -76,9 +76,7 @@ describe('validateNotebookMetadata', () => {
       expect(validateNotebookMetadata({ ...notebookExample, spec_version: v }).ok).toBe(true);
     }
     for (const v of ['2.0.0', '1.0', 'v1.0.0', '01.0.0']) {
-      expect(errorsOf(validateNotebookMetadata({ ...notebookExample, spec_version: v }))[0]).toMatch(
-        /^\/spec_version: must match/
-      );
+      expect(errorsOf(validateNotebookMetadata({ ...notebookExample, spec_version: v }))[0]).toMatch(/^\/spec_version: must match/);
     }
   });
 
@@ -92,9 +90,7 @@ describe('validateNotebookMetadata', () => {
   });
 
   it('rejects unknown keys at the top level and inside', () => {
-    const errors = errorsOf(
-      validateNotebookMetadata({ ...notebookExample, extra: 1, environment: { ...notebookExample.environment, os: 'x' } })
-    );
+    const errors = errorsOf(validateNotebookMetadata({ ...notebookExample, extra: 1, environment: { ...notebookExample.environment, os: 'x' } }));
     expect(errors).toContain('(root): unknown property "extra" (spec 1.2.0 allows no extra keys here)');
     expect(errors).toContain('/environment: unknown property "os" (spec 1.2.0 allows no extra keys here)');
   });
@@ -237,9 +233,7 @@ describe('validateCellMetadata', () => {
 
   it('is not fooled by notebook metadata, nor the other way round', () => {
     expect(errorsOf(validateCellMetadata(notebookExample))).toContain('(root): missing required property "code_hash"');
-    expect(errorsOf(validateNotebookMetadata(cellExample))).toContain(
-      '(root): missing required property "spec_version"'
-    );
+    expect(errorsOf(validateNotebookMetadata(cellExample))).toContain('(root): missing required property "spec_version"');
   });
 
   it('shortens long values in messages', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matchCells, matchedIndex, matchOne, type CellKey } from './match-cells';
 
-const cells = (codes: string, ids?: string): CellKey[] => codes.split('').map((c, i) => ({ codeHash: `sha256:${c}`, ...(ids ? { id: ids[i] === '-' ? undefined : ids[i] } : {}) }));
+const cells = (codes: string, ids?: string): CellKey[] =>
+  codes.split('').map((c, i) => ({ codeHash: `sha256:${c}`, ...(ids ? { id: ids[i] === '-' ? undefined : ids[i] } : {}) }));
 
 describe('matchCells', () => {
   it('matches by id when both sides have them, wherever the cells moved', () => {

@@ -45,7 +45,7 @@ function lcs(a: string[], b: string[]): Array<[number, number]> {
     for (let j = m - 1; j >= 0; j--) len[i][j] = a[i] === b[j] ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
   }
   const pairs: Array<[number, number]> = [];
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (a[i] === b[j]) pairs.push([i++, j++]);
     else if (len[i + 1][j] >= len[i][j + 1]) i++;
     else j++;
@@ -63,7 +63,10 @@ export function matchCells(a: CellKey[], b: CellKey[]): CellPair[] {
   const matchedB = new Set([...aToB.values()].map(m => m.b));
   const restA = a.map((_, i) => i).filter(i => !aToB.has(i));
   const restB = b.map((_, j) => j).filter(j => !matchedB.has(j));
-  const anchors = lcs(restA.map(i => a[i].codeHash), restB.map(j => b[j].codeHash));
+  const anchors = lcs(
+    restA.map(i => a[i].codeHash),
+    restB.map(j => b[j].codeHash)
+  );
   // Between consecutive anchors (and before the first, after the last), pair by position.
   let prevA = 0;
   let prevB = 0;

@@ -57,9 +57,7 @@ describe('matchSession', () => {
     const m = matchSession([cell(0, 1), cell(1, null)], [rec(1, 1, 1)]);
     expect(m.ok).toBe(true);
     expect(m.matched).toHaveLength(1);
-    expect(matchSession([cell(0, null)], [rec(1, 1, 1)]).problems).toEqual([
-      'no code cell has an execution count: the notebook was saved without being run'
-    ]);
+    expect(matchSession([cell(0, null)], [rec(1, 1, 1)]).problems).toEqual(['no code cell has an execution count: the notebook was saved without being run']);
   });
 
   it('matches older sessions without code hashes by count alone, and says the code was not checked', () => {
@@ -83,6 +81,9 @@ describe('chooseSession', () => {
   });
 
   it('chooses none when none matches', () => {
-    expect(chooseSession([{ id: 'x', startedAt: '2026-01-01T10:00:00.000Z', match: bad }], '2026-01-02T00:00:00.000Z')).toEqual({ chosen: undefined, alsoMatching: [] });
+    expect(chooseSession([{ id: 'x', startedAt: '2026-01-01T10:00:00.000Z', match: bad }], '2026-01-02T00:00:00.000Z')).toEqual({
+      chosen: undefined,
+      alsoMatching: []
+    });
   });
 });

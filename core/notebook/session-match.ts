@@ -95,7 +95,9 @@ function findExecution(
   }
   const byCount = free.filter(r => r.executionCount === cell.executionCount);
   if (byCount.length !== 1) {
-    return { problem: byCount.length ? `${byCount.length} executions have count [${cell.executionCount}]` : `the session has no execution [${cell.executionCount}]` };
+    return {
+      problem: byCount.length ? `${byCount.length} executions have count [${cell.executionCount}]` : `the session has no execution [${cell.executionCount}]`
+    };
   }
   const [record] = byCount;
   // The client said which cell it ran, and it was another one.

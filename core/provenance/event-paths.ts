@@ -35,7 +35,6 @@ export function readPathOf(e: TraceEvent): string | undefined {
   return sourceOfBytecode(opened) ?? opened;
 }
 
-
 /**
  * Like {@link readPathOf}, but the path as the program named it, symlinks not
  * resolved: a container must hold `/lib -> usr/lib` too, or the program's own

@@ -29,11 +29,34 @@ const NOISE_SEGMENTS = ['/__pycache__/', '/.ipynb_checkpoints/', '/dask-scratch-
 const IPYKERNEL_CELL_FILES = /\/ipykernel_\d+(\/|$)/;
 const NOISE_SUFFIXES = ['.pyc', '/.python_history'];
 /** Relative to $HOME. */
-const HOME_NOISE = ['/.cache/', '/.local/share/jupyter/runtime/', '/.jupyter/', '/.local/share/retrace/', '/.config/matplotlib/', '/.matplotlib/', '/.config/dask/', '/.dask/'];
+const HOME_NOISE = [
+  '/.cache/',
+  '/.local/share/jupyter/runtime/',
+  '/.jupyter/',
+  '/.local/share/retrace/',
+  '/.config/matplotlib/',
+  '/.matplotlib/',
+  '/.config/dask/',
+  '/.dask/'
+];
 
 // /var/cache/ holds the system's caches (fontconfig's, ldconfig's): never inputs, but
 // software all the same, packed so that a repeat finds them as the audit did.
-const SYSTEM_PREFIXES = ['/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/bin/', '/sbin/', '/etc/', '/opt/', '/var/lib/', '/var/cache/', '/snap/', '/nix/'];
+const SYSTEM_PREFIXES = [
+  '/usr/',
+  '/lib/',
+  '/lib32/',
+  '/lib64/',
+  '/libx32/',
+  '/bin/',
+  '/sbin/',
+  '/etc/',
+  '/opt/',
+  '/var/lib/',
+  '/var/cache/',
+  '/snap/',
+  '/nix/'
+];
 const SYSTEM_SEGMENTS = ['/site-packages/', '/dist-packages/', '/.pyenv/versions/', '/conda/pkgs/'];
 const PYTHON_STDLIB = /\/lib\/python\d+\.\d+\//;
 

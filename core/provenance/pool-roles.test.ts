@@ -75,7 +75,7 @@ ${mark('end', 1, '1.3')}`;
     expect(p.lineageEvents.pool).toEqual(['open:r:data/x.csv']);
   });
 
-  it('keeps a program of the notebook\'s own that a worker runs', () => {
+  it("keeps a program of the notebook's own that a worker runs", () => {
     const run = `${mark('begin', 1, '1.0')}200 1.100000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x1) = 700
 700 1.100100 execve("${NB}/bin/convert.sh", ["./bin/convert.sh"], 0x1 /* 9 vars */) = 0
 ${mark('end', 1, '1.3')}`;

@@ -33,7 +33,8 @@ export function refusal(record: Pick<CellRecord, 'run' | 'cellId' | 'executionCo
   if (!belongsToRun(record, key.run)) {
     return `the record of execution ${record.seq} is of run ${record.run ?? '(none)'} of the kernel, not of run ${key.run ?? '(none)'} that ran the cell (the kernel restarted)`;
   }
-  if (key.cellId !== null && record.cellId !== key.cellId) return `the record of execution ${record.seq} is of cell ${record.cellId ?? '(no id)'}, not ${key.cellId}`;
+  if (key.cellId !== null && record.cellId !== key.cellId)
+    return `the record of execution ${record.seq} is of cell ${record.cellId ?? '(no id)'}, not ${key.cellId}`;
   if (!Number.isNaN(key.executionCount) && record.executionCount !== key.executionCount) {
     return `the record of execution ${record.seq} is of execution count ${record.executionCount}, not ${key.executionCount}`;
   }

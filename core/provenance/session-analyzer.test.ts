@@ -63,7 +63,8 @@ ${extra}21434 1795303930.471192 exit_group(0)   = ?
 21434 1795303930.479051 +++ exited with 0 +++
 `;
     const cell = (body: string) => CELL.split('\n').slice(0, 2).join('\n') + '\n' + body + CELL.split('\n').slice(-2).join('\n');
-    const fontCache = '21434 1795303930.470000 openat(AT_FDCWD</r>, "/var/cache/fontconfig/x-le64.cache-8", O_RDONLY|O_CLOEXEC) = 3</var/cache/fontconfig/x-le64.cache-8>\n';
+    const fontCache =
+      '21434 1795303930.470000 openat(AT_FDCWD</r>, "/var/cache/fontconfig/x-le64.cache-8", O_RDONLY|O_CLOEXEC) = 3</var/cache/fontconfig/x-le64.cache-8>\n';
     const data = `21434 1795303930.470000 openat(AT_FDCWD<${ROOT}>, "${ROOT}/in.txt", O_RDONLY|O_CLOEXEC) = 3<${ROOT}/in.txt>\n`;
     expect(analyze(cell(child('/usr/bin/fc-list', fontCache)))[0].provenance.lineageEvents.children).toEqual([]);
     expect(analyze(cell(child('/usr/bin/gzip', data)))[0].provenance.lineageEvents.children).toEqual([['exec:/usr/bin/gzip ["x"]', 'open:r:in.txt']]);

@@ -34,7 +34,8 @@ export function parseVerdictRequestBody(x: unknown): VerdictRequestBody {
     outputs: b.outputs as Output[]
   };
   if (b.code_cells !== undefined) {
-    const ok = Array.isArray(b.code_cells) && b.code_cells.every(c => c && typeof c.id === 'string' && typeof c.code_hash === 'string' && DIGEST.test(c.code_hash));
+    const ok =
+      Array.isArray(b.code_cells) && b.code_cells.every(c => c && typeof c.id === 'string' && typeof c.code_hash === 'string' && DIGEST.test(c.code_hash));
     if (!ok) fail('"code_cells" must be a list of { id, code_hash } (code_hash: sha256: and 64 hex digits)');
     body.code_cells = (b.code_cells as Array<{ id: string; code_hash: string }>).map(c => ({ id: c.id, code_hash: c.code_hash }));
   }

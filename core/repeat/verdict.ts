@@ -91,7 +91,12 @@ function repeatExecution(record: CellRecord, repeat: RepeatSide): Execution {
 
 function failureReason(repeat: RepeatSide): string {
   const missing = repeat.record?.notFound ?? [];
-  const what = repeat.reply === 'dead' || !repeat.record ? 'the kernel died during the cell' : repeat.error ? `${repeat.error.ename}: ${repeat.error.evalue}` : 'it raised';
+  const what =
+    repeat.reply === 'dead' || !repeat.record
+      ? 'the kernel died during the cell'
+      : repeat.error
+        ? `${repeat.error.ename}: ${repeat.error.evalue}`
+        : 'it raised';
   if (repeat.mode === 'strict' && missing.length) {
     return `${what}; it reads ${missing[0]}, which the container does not hold (strict mode: nothing falls through to the host)`;
   }

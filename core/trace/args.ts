@@ -230,7 +230,7 @@ class ArgParser {
 }
 
 function withoutEllipsis(array: ArrayArg): ArrayArg {
-  const items = array.items.filter((v) => !(v.type === 'atom' && v.text === '...' && !v.name));
+  const items = array.items.filter(v => !(v.type === 'atom' && v.text === '...' && !v.name));
   return { type: 'array', items, truncated: items.length !== array.items.length };
 }
 
@@ -290,7 +290,7 @@ export function parseValue(text: string): ArgValue {
 
 export function field(value: ArgValue | undefined, name: string): ArgValue | undefined {
   if (!value) return undefined;
-  if (value.type === 'struct') return value.fields.find((f) => f.name === name);
+  if (value.type === 'struct') return value.fields.find(f => f.name === name);
   if (value.type === 'update') return field(value.after, name) ?? field(value.before, name);
   return undefined;
 }
@@ -314,5 +314,5 @@ export function numberValue(value: ArgValue | undefined): number | undefined {
 /** The names in a flag set such as `O_WRONLY|O_CREAT|0x200000`. */
 export function flagSet(value: ArgValue | undefined): Set<string> {
   const text = atomText(value);
-  return new Set(text ? text.split('|').map((f) => f.trim()) : []);
+  return new Set(text ? text.split('|').map(f => f.trim()) : []);
 }

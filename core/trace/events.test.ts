@@ -27,7 +27,7 @@ const FILES = `15147 1795303598.061844 chdir("/tmp")   = 0
 
 describe('EventBuilder: files and directories', () => {
   it('resolves relative paths against the cwd after chdir, fchdir and AT_FDCWD', () => {
-    const byLine = new Map(events(FILES).map((e) => [e.line, e]));
+    const byLine = new Map(events(FILES).map(e => [e.line, e]));
     expect(byLine.get(4)).toMatchObject({ kind: 'open', path: '/tmp/tr/sub dir/rel.txt', access: 'write', create: true, truncate: true, fd: 3 });
     expect(byLine.get(5)).toMatchObject({ kind: 'rename', from: '/tmp/tr/sub dir/rel.txt', to: '/tmp/tr/sub dir/rel2.txt' });
     expect(byLine.get(6)).toMatchObject({ kind: 'unlink', path: '/tmp/tr/sub dir/rel2.txt' });
@@ -92,8 +92,8 @@ describe('EventBuilder: processes', () => {
 
   it('follows threads, vfork and fork children, exec, exits and signals', () => {
     const builder = new EventBuilder();
-    const all = parseTrace(PROCESSES, { announceUnfinished: true }).flatMap((r) => builder.push(r));
-    const of = (line: number) => all.filter((e) => e.line === line);
+    const all = parseTrace(PROCESSES, { announceUnfinished: true }).flatMap(r => builder.push(r));
+    const of = (line: number) => all.filter(e => e.line === line);
     expect(of(2)).toMatchObject([{ kind: 'spawn', pid: 15147, child: 15206, spawnKind: 'clone', thread: true, sharesCwd: true }]);
     expect(of(3)).toMatchObject([{ pid: 15206, process: 15147, path: '/etc/hostname' }]);
     expect(of(5)).toMatchObject([{ kind: 'exit', pid: 15206, process: 15147, code: 0 }]);
@@ -116,7 +116,7 @@ describe('EventBuilder: processes', () => {
 101 1.2 chdir("b") = 0
 101 1.3 openat(AT_FDCWD, "f", O_RDONLY) = 3
 100 1.4 openat(AT_FDCWD, "f", O_RDONLY) = 3`);
-    expect(all.map((e) => ('path' in e ? e.path : e.kind))).toEqual(['/a', 'spawn', '/a/b', '/a/b/f', '/a/f']);
+    expect(all.map(e => ('path' in e ? e.path : e.kind))).toEqual(['/a', 'spawn', '/a/b', '/a/b/f', '/a/f']);
   });
 
   it('tracks the process table: parent, leader, executable', () => {
@@ -124,7 +124,8 @@ describe('EventBuilder: processes', () => {
     for (const record of parseTrace(`1 1.0 execve("/usr/bin/python3", ["python3"], 0x1 /* 2 vars */) = 0
 1 1.1 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0} => {parent_tid=[2]}, 88) = 2
 2 1.2 vfork() = 3
-3 1.3 execve("./tool", ["./tool", "--x"], 0x2 /* 2 vars */) = 0`)) builder.push(record);
+3 1.3 execve("./tool", ["./tool", "--x"], 0x2 /* 2 vars */) = 0`))
+      builder.push(record);
     const table = builder.processes;
     expect(table.get(1)).toMatchObject({ leader: 1, executable: '/usr/bin/python3' });
     expect(table.get(2)).toMatchObject({ leader: 1, parent: 1, executable: '/usr/bin/python3' });
@@ -135,10 +136,11 @@ describe('EventBuilder: processes', () => {
 
   it('gives a thread exec the leader pid', () => {
     const builder = new EventBuilder();
-    const all = parseTrace(`17577 1795303703.728168 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fee27284990, parent_tid=0x7fee27284990, exit_signal=0, stack=0x7fee26a84000, stack_size=0x7fff80, tls=0x7fee272846c0} => {parent_tid=[17618]}, 88) = 17618
+    const all =
+      parseTrace(`17577 1795303703.728168 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fee27284990, parent_tid=0x7fee27284990, exit_signal=0, stack=0x7fee26a84000, stack_size=0x7fff80, tls=0x7fee272846c0} => {parent_tid=[17618]}, 88) = 17618
 17618 1795303703.728670 execve("/bin/true", ["true"], 0x7ffcf8867930 /* 38 vars */ <pid changed to 17577 ...>
 17577 1795303703.730091 +++ superseded by execve in pid 17618 +++
-17577 1795303703.730117 <... execve resumed>) = 0`).flatMap((r) => builder.push(r));
+17577 1795303703.730117 <... execve resumed>) = 0`).flatMap(r => builder.push(r));
     expect(all.at(-1)).toMatchObject({ kind: 'exec', pid: 17577, process: 17577, path: '/bin/true' });
     expect(builder.processes.has(17618)).toBe(false);
     expect(builder.processes.get(17577)?.executable).toBe('/bin/true');
@@ -147,7 +149,8 @@ describe('EventBuilder: processes', () => {
 
 describe('EventBuilder: sockets', () => {
   it('reads endpoints of connect, bind, listen and accept', () => {
-    const all = events(`11813 1795303462.509885 connect(16<socket:[42867]>, {sa_family=AF_INET, sin_port=htons(48251), sin_addr=inet_addr("127.0.0.1")}, 16 <unfinished ...>
+    const all =
+      events(`11813 1795303462.509885 connect(16<socket:[42867]>, {sa_family=AF_INET, sin_port=htons(48251), sin_addr=inet_addr("127.0.0.1")}, 16 <unfinished ...>
 11813 1795303462.510033 <... connect resumed>) = -1 EINPROGRESS (Operation now in progress)
 15147 1795303598.074974 bind(5<socket:[57707]>, {sa_family=AF_UNIX, sun_path="/tmp/tr/sock"}, 15) = 0
 15147 1795303598.075025 listen(5<socket:[57707]>, 1) = 0
@@ -161,7 +164,7 @@ describe('EventBuilder: sockets', () => {
     expect(all[4]).toMatchObject({ kind: 'bind', endpoint: { family: 'other', name: 'netlink' } });
   });
 
-  it('knows a socket\'s type from the socket() that made it, and an accepted one from its listener', () => {
+  it("knows a socket's type from the socket() that made it, and an accepted one from its listener", () => {
     const all = events(`9 1.000001 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<socket:[62796]>
 9 1.000002 connect(3<socket:[62796]>, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("8.8.8.8")}, 16) = 0
 9 1.000003 socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 4<socket:[62802]>
@@ -170,8 +173,7 @@ describe('EventBuilder: sockets', () => {
 9 1.000006 connect(5<socket:[62900]>, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
 9 1.000007 connect(6<socket:[11111]>, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
 9 1.000008 connect(7<UDP:[127.0.0.1:5000->127.0.0.1:53]>, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.1")}, 16) = 0`);
-    const types = all.filter((e) => e.kind !== 'other').map((e) => (e as { socketType?: string }).socketType);
+    const types = all.filter(e => e.kind !== 'other').map(e => (e as { socketType?: string }).socketType);
     expect(types).toEqual(['dgram', 'stream', 'stream', 'stream', undefined, 'dgram']);
   });
 });
-

@@ -35,16 +35,12 @@ export interface EventBuilderOptions {
 
 /** The flags of a clone-family call, from its (possibly partial) arguments. */
 export function spawnFlagsOf(name: string, args: ArgValue[]): SpawnFlags & { kind: SpawnKind } {
-  const raw = name === 'clone3' ? field(args[0], 'flags') : args.find((a) => a.name === 'flags');
+  const raw = name === 'clone3' ? field(args[0], 'flags') : args.find(a => a.name === 'flags');
   const flags = flagSet(raw);
   // By effect, not by syscall: glibc's fork() is a clone without CLONE_VM, and
   // posix_spawn is a clone with CLONE_VFORK.
   const kind: SpawnKind =
-    name === 'vfork' || flags.has('CLONE_VFORK')
-      ? 'vfork'
-      : name === 'fork' || !(flags.has('CLONE_VM') || flags.has('CLONE_THREAD'))
-        ? 'fork'
-        : 'clone';
+    name === 'vfork' || flags.has('CLONE_VFORK') ? 'vfork' : name === 'fork' || !(flags.has('CLONE_VM') || flags.has('CLONE_THREAD')) ? 'fork' : 'clone';
   return {
     kind,
     thread: flags.has('CLONE_THREAD'),
@@ -130,12 +126,12 @@ export class EventBuilder {
    */
   private notice(pid: number): void {
     if (this.processes.has(pid)) return;
-    const candidates = [...this.pendingSpawns.values()].filter((p) => p.caller !== pid);
+    const candidates = [...this.pendingSpawns.values()].filter(p => p.caller !== pid);
     if (candidates.length === 1) {
       this.processes.spawn(candidates[0].caller, pid, candidates[0]);
       return;
     }
-    const leaders = new Set(candidates.map((c) => (c.thread ? this.processes.leaderOf(c.caller) : -1)));
+    const leaders = new Set(candidates.map(c => (c.thread ? this.processes.leaderOf(c.caller) : -1)));
     const [leader] = [...leaders];
     if (candidates.length > 1 && leaders.size === 1 && leader !== -1) this.processes.adopt(pid, leader);
     else this.processes.touch(pid);
@@ -177,8 +173,12 @@ export class EventBuilder {
     const base: EventBase = { ...this.base(rec, ok), syscall: rec.name };
     if (errno) base.errno = errno;
     if (rec.incomplete) base.incomplete = true;
-    const withPath = <T extends object>(resolved: ResolvedPath, rest: T) =>
-      ({ ...base, ...(resolved.unresolved ? { unresolved: true } : {}), path: resolved.path, ...rest });
+    const withPath = <T extends object>(resolved: ResolvedPath, rest: T) => ({
+      ...base,
+      ...(resolved.unresolved ? { unresolved: true } : {}),
+      path: resolved.path,
+      ...rest
+    });
     const args = rec.args;
     const resultFd = rec.result.value !== null && rec.result.value >= 0 ? rec.result.value : undefined;
 
@@ -242,9 +242,8 @@ export class EventBuilder {
         const resolved = this.pathAt(rec, at ? 0 : null, at ? 1 : 0);
         const argvArg = args[at ? 2 : 1];
         const items = argvArg?.type === 'array' ? argvArg.items : [];
-        const argv = items.map((item) => stringValue(item) ?? atomText(item) ?? '');
-        const argvTruncated =
-          argvArg?.type === 'array' && (argvArg.truncated || items.some((i) => i.type === 'string' && i.truncated));
+        const argv = items.map(item => stringValue(item) ?? atomText(item) ?? '');
+        const argvTruncated = argvArg?.type === 'array' && (argvArg.truncated || items.some(i => i.type === 'string' && i.truncated));
         if (ok) this.processes.exec(rec.pid, resolved.path, argv);
         return withPath(resolved, { kind: 'exec' as const, argv, argvTruncated });
       }

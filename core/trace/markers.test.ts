@@ -52,7 +52,8 @@ describe('parseMarkerPath', () => {
   });
 
   it('only stat calls by path are markers', () => {
-    const [stat, open] = events(`1 1.0 statx(AT_FDCWD</>, "/__retrace__/ab/begin/3/0/-", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x7ff) = -1 ENOENT (No such file or directory)
+    const [stat, open] =
+      events(`1 1.0 statx(AT_FDCWD</>, "/__retrace__/ab/begin/3/0/-", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x7ff) = -1 ENOENT (No such file or directory)
 1 1.1 openat(AT_FDCWD</>, "/__retrace__/ab/begin/3/0/-", O_RDONLY) = -1 ENOENT (No such file or directory)`);
     expect(markerOf(stat)).toMatchObject({ seq: 3 });
     expect(markerOf(open)).toBeNull();
@@ -96,7 +97,7 @@ describe('CellSplitter', () => {
 
   it('ignores marks of another nonce when told which one is ours', () => {
     const splitter = new CellSplitter({ nonce: 'ffff' });
-    const kinds = events(TWO_CELLS).map((e) => splitter.push(e).segment.kind);
+    const kinds = events(TWO_CELLS).map(e => splitter.push(e).segment.kind);
     expect(new Set(kinds)).toEqual(new Set(['startup']));
   });
 
@@ -105,8 +106,8 @@ describe('CellSplitter', () => {
     const mark = (edge: string, seq: number) =>
       `1 ${seq}.0 newfstatat(AT_FDCWD</>, "/__retrace__/ab/${edge}/${seq}/0/-", 0x7ff, 0) = -1 ENOENT (No such file or directory)`;
     const log = [mark('end', 1), mark('begin', 2), mark('begin', 3), mark('end', 2), mark('begin', 3)].join('\n');
-    const segments = events(log).map((e) => splitter.push(e).segment);
-    expect(splitter.anomalies.map((a) => a.problem)).toEqual([
+    const segments = events(log).map(e => splitter.push(e).segment);
+    expect(splitter.anomalies.map(a => a.problem)).toEqual([
       'end-without-begin',
       'begin-inside-cell',
       'end-of-other-cell',

@@ -171,10 +171,7 @@ export class CellSplitter {
 }
 
 /** Assign every event of a sequence to its segment (lazily, so it streams). */
-export function* splitByCell(
-  events: Iterable<TraceEvent>,
-  options?: CellSplitterOptions
-): Generator<AssignedEvent, Segment, undefined> {
+export function* splitByCell(events: Iterable<TraceEvent>, options?: CellSplitterOptions): Generator<AssignedEvent, Segment, undefined> {
   const splitter = new CellSplitter(options);
   for (const event of events) yield splitter.push(event);
   return splitter.finish();

@@ -24,9 +24,7 @@ describe('parseLine: syscalls', () => {
   });
 
   it('reads errno results', () => {
-    const line = syscall(
-      '11811 1795303461.694815 access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)'
-    );
+    const line = syscall('11811 1795303461.694815 access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)');
     expect(line.result).toMatchObject({ value: -1, errno: 'ENOENT', errnoMessage: 'No such file or directory' });
   });
 
@@ -36,14 +34,12 @@ describe('parseLine: syscalls', () => {
     );
     expect(line.args[0]).toMatchObject({ type: 'fd', fd: 3, target: { path: '/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0' } });
     expect(line.args[2]).toMatchObject({ type: 'struct', truncated: true });
-    expect(line.args[2].type === 'struct' && line.args[2].fields.map((f) => f.name)).toEqual(['st_mode', 'st_size']);
+    expect(line.args[2].type === 'struct' && line.args[2].fields.map(f => f.name)).toEqual(['st_mode', 'st_size']);
     expect(line.args[3]).toEqual({ type: 'atom', text: 'AT_EMPTY_PATH' });
   });
 
   it('reads execve argv arrays and skips the envp comment', () => {
-    const line = syscall(
-      '11822 1795303462.824507 execve("/usr/bin/uname", ["uname", "-p"], 0x5588da964100 /* 41 vars */) = 0'
-    );
+    const line = syscall('11822 1795303462.824507 execve("/usr/bin/uname", ["uname", "-p"], 0x5588da964100 /* 41 vars */) = 0');
     expect(line.args[1]).toMatchObject({ type: 'array', truncated: false, items: [{ value: 'uname' }, { value: '-p' }] });
     expect(line.args[2]).toEqual({ type: 'atom', text: '0x5588da964100' });
   });
@@ -87,7 +83,7 @@ describe('parseLine: syscalls', () => {
     expect(accept.args[2]).toMatchObject({ type: 'array', items: [{ type: 'update', before: { text: '128' }, after: { text: '16' } }] });
     expect(accept.result.fd).toMatchObject({ kind: 'socket', detail: '42872' });
     const tcp = parseArgs('5<TCP:[127.0.0.1:1234->127.0.0.1:5678]>, 6<UNIX:[12345->12346]>, 0<pipe:[42699]>, 7</tmp/x (deleted)>)');
-    expect(tcp.args.map((a) => a.type === 'fd' && a.target)).toEqual([
+    expect(tcp.args.map(a => a.type === 'fd' && a.target)).toEqual([
       { kind: 'socket', protocol: 'TCP', detail: '127.0.0.1:1234->127.0.0.1:5678', local: '127.0.0.1:1234', remote: '127.0.0.1:5678' },
       { kind: 'socket', protocol: 'UNIX', detail: '12345->12346', local: '12345', remote: '12346' },
       { kind: 'pipe', detail: '42699' },
@@ -108,9 +104,7 @@ describe('parseLine: syscalls', () => {
   });
 
   it('keeps expressions it does not model as raw atoms', () => {
-    const wait = syscall(
-      '15147 1795303598.123989 wait4(15207, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 15207'
-    );
+    const wait = syscall('15147 1795303598.123989 wait4(15207, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 15207');
     expect(wait.args).toHaveLength(4);
     expect(wait.args[1]).toMatchObject({ type: 'array', items: [{ type: 'struct', fields: [{ type: 'atom', text: 'WIFEXITED(s) && WEXITSTATUS(s) == 0' }] }] });
   });
@@ -126,9 +120,13 @@ describe('parseLine: syscalls', () => {
 
 describe('parseLine: split calls, signals, exits', () => {
   it('reads unfinished halves', () => {
-    expect(
-      parseLine('11811 1795303462.509926 newfstatat(AT_FDCWD</tmp>, "/work/x.so",  <unfinished ...>')
-    ).toEqual({ type: 'unfinished', pid: 11811, time: 1795303462.509926, name: 'newfstatat', argsRaw: 'AT_FDCWD</tmp>, "/work/x.so", ' });
+    expect(parseLine('11811 1795303462.509926 newfstatat(AT_FDCWD</tmp>, "/work/x.so",  <unfinished ...>')).toEqual({
+      type: 'unfinished',
+      pid: 11811,
+      time: 1795303462.509926,
+      name: 'newfstatat',
+      argsRaw: 'AT_FDCWD</tmp>, "/work/x.so", '
+    });
     expect(parseLine('11811 1795303462.822500 vfork( <unfinished ...>')).toMatchObject({ type: 'unfinished', name: 'vfork', argsRaw: '' });
   });
 
@@ -141,13 +139,18 @@ describe('parseLine: split calls, signals, exits', () => {
 
   it('reads a thread execve that continues under the leader pid', () => {
     expect(parseLine('17618 1795303703.728670 execve("/bin/true", ["true"], 0x7ffc /* 38 vars */ <pid changed to 17577 ...>')).toMatchObject({
-      type: 'unfinished', pid: 17618, name: 'execve', continuesAs: 17577
+      type: 'unfinished',
+      pid: 17618,
+      name: 'execve',
+      continuesAs: 17577
     });
     expect(parseLine('17577 1795303703.730091 +++ superseded by execve in pid 17618 +++')).toMatchObject({ type: 'superseded', pid: 17577, formerPid: 17618 });
   });
 
   it('reads signals', () => {
-    const line = parseLine('11811 1795303462.828215 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11822, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---');
+    const line = parseLine(
+      '11811 1795303462.828215 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11822, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---'
+    );
     expect(line).toMatchObject({ type: 'signal', signal: 'SIGCHLD', info: { type: 'struct' } });
     expect(parseLine('5 1.0 --- stopped by SIGSTOP ---')).toMatchObject({ type: 'signal', signal: 'SIGSTOP', stopped: true });
   });

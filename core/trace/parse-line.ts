@@ -74,15 +74,7 @@ export interface UnknownLine {
   pid?: number;
   time?: number;
 }
-export type TraceLine =
-  | SyscallLine
-  | UnfinishedLine
-  | ResumedLine
-  | SignalLine
-  | ExitLine
-  | KilledLine
-  | SupersededLine
-  | UnknownLine;
+export type TraceLine = SyscallLine | UnfinishedLine | ResumedLine | SignalLine | ExitLine | KilledLine | SupersededLine | UnknownLine;
 
 const PREFIX = /^(\d+) +(\d+(?:\.\d+)?) (.*)$/s;
 const UNFINISHED = ' <unfinished ...>';
@@ -128,11 +120,7 @@ function numberFromText(text: string): number {
  * Parse `ARGS) = RESULT` (everything after `NAME(`). Returns null when there is
  * no ` = ` after the closing parenthesis.
  */
-export function parseCallBody(
-  name: string,
-  body: string,
-  at: LineBase
-): SyscallLine | null {
+export function parseCallBody(name: string, body: string, at: LineBase): SyscallLine | null {
   const { args, end } = parseArgs(body);
   // The parser stops at the `)` closing the call; re-scan raw if it stopped early.
   const close = body[end] === ')' ? end : scanToDelimiter(body, end, false);

@@ -34,7 +34,7 @@ export function endpointFromSockaddr(value: ArgValue | undefined): Endpoint | un
     }
     case 'AF_INET6': {
       // `inet_pton(AF_INET6, "::1", &sin6_addr)` is an unnamed item of the struct.
-      const pton = value.fields.find((f) => f.type === 'call' && f.fn === 'inet_pton');
+      const pton = value.fields.find(f => f.type === 'call' && f.fn === 'inet_pton');
       const address = stringValue(pton?.type === 'call' ? pton.args[1] : undefined);
       const port = portOf(field(value, 'sin6_port'));
       if (address === undefined || port === undefined) break;
@@ -46,6 +46,6 @@ export function endpointFromSockaddr(value: ArgValue | undefined): Endpoint | un
       return { family: 'unix', path: null, abstract: false };
     }
   }
-  const raw = value.fields.map((f) => (f.name ? `${f.name}=` : '') + (atomText(f) ?? f.type)).join(', ');
+  const raw = value.fields.map(f => (f.name ? `${f.name}=` : '') + (atomText(f) ?? f.type)).join(', ');
   return { family: 'other', name: family.replace(/^AF_/, '').toLowerCase(), raw };
 }

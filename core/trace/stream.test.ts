@@ -26,7 +26,7 @@ describe('TraceStream', () => {
   it('pairs unfinished and resumed halves of the same pid across other pids', () => {
     const records = parseTrace(INTERLEAVED);
     const calls = syscalls(records);
-    expect(calls.map((c) => `${c.pid} ${c.name}`)).toEqual([
+    expect(calls.map(c => `${c.pid} ${c.name}`)).toEqual([
       '11813 connect',
       '11813 accept4',
       '11811 newfstatat',
@@ -37,7 +37,7 @@ describe('TraceStream', () => {
     ]);
     const first = calls[2];
     expect(first).toMatchObject({ time: 1795303462.509926, resumedTime: 1795303462.510465, line: 1, resumedLine: 4 });
-    expect(first.args.map((a) => a.type)).toEqual(['fd', 'string', 'atom', 'atom']);
+    expect(first.args.map(a => a.type)).toEqual(['fd', 'string', 'atom', 'atom']);
     expect(first.result.errno).toBe('ENOENT');
     expect(calls[3].args[2]).toMatchObject({ type: 'struct', fields: [{ name: 'st_mode' }, { name: 'st_size' }] });
     expect(calls[5].result.value).toBe(13859);
@@ -45,7 +45,7 @@ describe('TraceStream', () => {
     expect(calls[6].args[1]).toMatchObject({ type: 'struct', fields: [{ name: 'sa_family' }, {}, {}] });
     // The connect resumed without its start in this excerpt.
     expect(calls[0].incomplete).toBe('no-start');
-    expect(calls.filter((c) => c.incomplete)).toHaveLength(1);
+    expect(calls.filter(c => c.incomplete)).toHaveLength(1);
   });
 
   it('gives the same records however the text is chunked, even mid-line and mid-escape', () => {
@@ -80,7 +80,7 @@ describe('TraceStream', () => {
     expect(stream.pendingCalls).toBe(1);
     expect(stream.push('11822 1795303462.828098 +++ exited with 0 +++')).toEqual([]);
     const rest = stream.end();
-    expect(rest.map((r) => r.type)).toEqual(['exit', 'syscall']);
+    expect(rest.map(r => r.type)).toEqual(['exit', 'syscall']);
     expect(rest[1]).toMatchObject({ name: 'accept4', incomplete: 'no-result', result: { value: null }, args: [{ fd: 26 }] });
     expect(stream.pendingCalls).toBe(0);
   });
@@ -96,7 +96,7 @@ describe('TraceStream', () => {
         '13864 1795303559.066521 +++ exited with 0 +++'
       ].join('\n')
     );
-    expect(records.map((r) => (r.type === 'syscall' ? `${r.name}:${r.incomplete ?? 'ok'}` : r.type))).toEqual([
+    expect(records.map(r => (r.type === 'syscall' ? `${r.name}:${r.incomplete ?? 'ok'}` : r.type))).toEqual([
       'killed',
       'wait4:no-result',
       'killed',
@@ -114,14 +114,14 @@ describe('TraceStream', () => {
         '17577 1795303703.730117 <... execve resumed>) = 0'
       ].join('\n')
     );
-    expect(records.map((r) => r.type)).toEqual(['syscall', 'superseded', 'syscall']);
+    expect(records.map(r => r.type)).toEqual(['syscall', 'superseded', 'syscall']);
     expect(records[0]).toMatchObject({ name: 'wait4', incomplete: 'no-result' });
     expect(records[2]).toMatchObject({ pid: 17577, name: 'execve', time: 1795303703.72867, result: { value: 0 } });
   });
 
   it('can announce unfinished halves as they are read', () => {
     const records = parseTrace(INTERLEAVED, { announceUnfinished: true });
-    expect(records.filter((r) => r.type === 'unfinished')).toHaveLength(5);
+    expect(records.filter(r => r.type === 'unfinished')).toHaveLength(5);
   });
 
   it('skips a line longer than the limit without holding it', () => {
@@ -165,7 +165,7 @@ describe('a long synthetic trace', () => {
     let text = '';
     let chunkSize = 1;
     for (let n = 0; n < TOTAL; n++) {
-      const pid = 1000 + (n * 7) % PIDS;
+      const pid = 1000 + ((n * 7) % PIDS);
       const t = (time += 0.000013).toFixed(6);
       if (!open.has(pid) || n % 5000 === 0) expectedEvents++;
       if (n % 5000 === 0) {

@@ -6,17 +6,7 @@
  * Memory stays bounded: besides the current partial line, only the unfinished call
  * of each pid is kept, and a pid can be inside one call at a time.
  */
-import {
-  ExitLine,
-  KilledLine,
-  SignalLine,
-  SupersededLine,
-  SyscallLine,
-  UnfinishedLine,
-  UnknownLine,
-  parseCallBody,
-  parseLine
-} from './parse-line';
+import { ExitLine, KilledLine, SignalLine, SupersededLine, SyscallLine, UnfinishedLine, UnknownLine, parseCallBody, parseLine } from './parse-line';
 
 interface Numbered {
   /** 1-based line number in the log where the record starts. */
@@ -39,14 +29,7 @@ export type KilledRecord = KilledLine & Numbered;
 export type SupersededRecord = SupersededLine & Numbered;
 export type UnknownRecord = UnknownLine & Numbered & { oversized?: boolean };
 /** What the stream emits. `unfinished` only when `announceUnfinished` is set. */
-export type TraceRecord =
-  | SyscallRecord
-  | UnfinishedRecord
-  | SignalRecord
-  | ExitRecord
-  | KilledRecord
-  | SupersededRecord
-  | UnknownRecord;
+export type TraceRecord = SyscallRecord | UnfinishedRecord | SignalRecord | ExitRecord | KilledRecord | SupersededRecord | UnknownRecord;
 
 export interface TraceStreamOptions {
   /**
@@ -163,13 +146,7 @@ export class TraceStream {
     }
   }
 
-  private merge(
-    start: UnfinishedRecord,
-    rest: string,
-    resultRaw: string | undefined,
-    resumedTime: number,
-    resumedLine: number
-  ): SyscallRecord {
+  private merge(start: UnfinishedRecord, rest: string, resultRaw: string | undefined, resumedTime: number, resumedLine: number): SyscallRecord {
     // strace splits between arguments, so the halves join back into one call text.
     const body = `${start.argsRaw}${rest}) = ${resultRaw ?? '?'}`;
     const pid = start.continuesAs ?? start.pid;
@@ -181,14 +158,7 @@ export class TraceStream {
     return record;
   }
 
-  private orphanResume(
-    pid: number,
-    time: number,
-    name: string,
-    rest: string,
-    resultRaw: string | undefined,
-    line: number
-  ): SyscallRecord {
+  private orphanResume(pid: number, time: number, name: string, rest: string, resultRaw: string | undefined, line: number): SyscallRecord {
     const call = parseCallBody(name, `${rest}) = ${resultRaw ?? '?'}`, { pid, time });
     const record: SyscallRecord = call ? { ...call, line } : this.bare(name, pid, time, line, rest);
     record.incomplete = 'no-start';
@@ -201,9 +171,7 @@ export class TraceStream {
     this.pending.delete(pid);
     const pendingPid = start.continuesAs ?? start.pid;
     const call = parseCallBody(start.name, `${start.argsRaw}) = ?`, { pid: pendingPid, time: start.time });
-    const record: SyscallRecord = call
-      ? { ...call, line: start.line }
-      : this.bare(start.name, pendingPid, start.time, start.line, start.argsRaw);
+    const record: SyscallRecord = call ? { ...call, line: start.line } : this.bare(start.name, pendingPid, start.time, start.line, start.argsRaw);
     record.incomplete = 'no-result';
     out.push(record);
   }

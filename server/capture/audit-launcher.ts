@@ -63,9 +63,7 @@ export async function launchAuditKernel(opts: AuditLaunchOptions): Promise<numbe
   if (problem) env.RETRACE_AUDIT_DISABLED = meta.notAuditedReason;
   else delete env.RETRACE_AUDIT_DISABLED;
 
-  const follower = problem
-    ? undefined
-    : SessionFollower.of({ id, run: meta.run, paths }, { context: kernelPathContext(opts), initialCwd: process.cwd() });
+  const follower = problem ? undefined : SessionFollower.of({ id, run: meta.run, paths }, { context: kernelPathContext(opts), initialCwd: process.cwd() });
   return superviseKernel({
     argv,
     env,
@@ -105,4 +103,3 @@ function safeRealpath(path: string): string | undefined {
     return undefined;
   }
 }
-

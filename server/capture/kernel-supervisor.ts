@@ -56,7 +56,7 @@ export function superviseKernel(o: SuperviseOptions): Promise<number> {
       // Into this run's folder, wherever a restart has moved it: never over the next run's.
       const paths = locateRun(o.meta.id, o.meta.run, dirname(o.paths.dir));
       if (paths) writeSessionMeta(paths, o.meta);
-      resolve(code ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
 }

@@ -68,10 +68,7 @@ export interface FollowedSession {
 
 export class SessionFollower {
   /** A follower of a session in the store: its log, its cell records, its start-up software. */
-  static of(
-    session: FollowedSession,
-    options: Omit<FollowerOptions, 'session' | 'run' | 'locate' | 'logPath' | 'cellsDir' | 'startupPath'>
-  ): SessionFollower {
+  static of(session: FollowedSession, options: Omit<FollowerOptions, 'session' | 'run' | 'locate' | 'logPath' | 'cellsDir' | 'startupPath'>): SessionFollower {
     const { id, run, paths } = session;
     const root = dirname(dirname(paths.cells));
     const locate = () => {
@@ -167,7 +164,10 @@ export class SessionFollower {
     const path = detach(opened);
     const shown = detach(displayPath(path, this.opts.context));
     const readAt = event.time;
-    this.hashes.set(path, this.limit(() => hashFile(this.onHost(path), shown, { maxBytes: this.opts.maxHashBytes, readAt })));
+    this.hashes.set(
+      path,
+      this.limit(() => hashFile(this.onHost(path), shown, { maxBytes: this.opts.maxHashBytes, readAt }))
+    );
   }
 
   private finished(cells: AnalyzedCell[]): void {

@@ -77,7 +77,9 @@ export async function attachNotebook(opts: AttachOptions): Promise<number> {
   const root = sessionsRoot();
   const folders = sessionFolders(root).filter(s => opts.session === undefined || s.folder === opts.session);
   if (opts.session !== undefined && folders.length === 0) {
-    throw new InputError(`${opts.notebook}: there is no session ${opts.session} in ${root}.${listing(sessionFolders(root).map(s => describe(s.folder, s.meta)))}`);
+    throw new InputError(
+      `${opts.notebook}: there is no session ${opts.session} in ${root}.${listing(sessionFolders(root).map(s => describe(s.folder, s.meta)))}`
+    );
   }
   const records = new Map<string, CellRecord[]>();
   const candidates: Array<Candidate & { meta: SessionMeta }> = [];
@@ -171,7 +173,10 @@ function describe(folder: string, meta: SessionMeta, extra = ''): string {
 
 function listing(lines: string[]): string {
   if (!lines.length) return ' The store has no sessions.';
-  const shown = lines.slice(0, MAX_LISTED).map(l => `\n  ${l}`).join('');
+  const shown = lines
+    .slice(0, MAX_LISTED)
+    .map(l => `\n  ${l}`)
+    .join('');
   return `\nSessions in the store, newest first:${shown}${lines.length > MAX_LISTED ? `\n  … and ${lines.length - MAX_LISTED} more` : ''}`;
 }
 
@@ -180,7 +185,9 @@ function noMatch(notebook: string, root: string, candidates: Array<Candidate & {
     ? `${notebook}: no audit session in ${root} ran this notebook as it is saved.`
     : `${notebook}: there is no audit session in ${root} to attach.`;
   const lines = candidates.map(c => {
-    const why = c.match.ok ? 'started after the notebook was last written' : c.match.problems[0] + (c.match.problems.length > 1 ? ` (+${c.match.problems.length - 1} more)` : '');
+    const why = c.match.ok
+      ? 'started after the notebook was last written'
+      : c.match.problems[0] + (c.match.problems.length > 1 ? ` (+${c.match.problems.length - 1} more)` : '');
     return describe(c.id, c.meta, `, ${c.match.matched.length} cells matched: ${why}`);
   });
   const hint =

@@ -25,7 +25,7 @@ import type { CommandHelp } from './command-help';
 
 export const auditHelp: CommandHelp = {
   name: 'audit',
-  summary: 'run every code cell under the audit kernel and save each one\'s provenance',
+  summary: "run every code cell under the audit kernel and save each one's provenance",
   usage: `usage: retrace audit NOTEBOOK [-o OUTPUT]
 
 Runs every code cell of NOTEBOOK in order under the audit kernel (strace records what
@@ -78,7 +78,10 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     const info = await kernel.info;
     const pythonVersion = info.language_info.version ?? 'unknown';
     log(`retrace audit: ${code.length} code cells of ${opts.notebook} on kernel ${kernel.id}`);
-    if (ids.assigned.length) log(`retrace audit: gave ${ids.assigned.length} cells ids (nbformat 4.5)${ids.upgradedFrom !== undefined ? `; the notebook was nbformat 4.${ids.upgradedFrom}` : ''}`);
+    if (ids.assigned.length)
+      log(
+        `retrace audit: gave ${ids.assigned.length} cells ids (nbformat 4.5)${ids.upgradedFrom !== undefined ? `; the notebook was nbformat 4.${ids.upgradedFrom}` : ''}`
+      );
     for (const [i, cell] of code.entries()) {
       const source = sourceText(cell.source);
       const started = Date.now();
@@ -110,7 +113,11 @@ export async function auditNotebook(opts: AuditOptions): Promise<number> {
     // A cell that ran but has no record must not pass for an audited one.
     if (unrecorded.length && !failed) {
       const index = code.indexOf(unrecorded[0]);
-      failed = { index, cell: unrecorded[0], why: `no provenance was recorded for ${unrecorded.length === 1 ? 'it' : `it and ${unrecorded.length - 1} later cells`} (${ended ? 'the launcher ended without a record of it' : 'the launcher did not finish analysing the trace'})` };
+      failed = {
+        index,
+        cell: unrecorded[0],
+        why: `no provenance was recorded for ${unrecorded.length === 1 ? 'it' : `it and ${unrecorded.length - 1} later cells`} (${ended ? 'the launcher ended without a record of it' : 'the launcher did not finish analysing the trace'})`
+      };
     }
   } finally {
     stopListening();

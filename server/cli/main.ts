@@ -46,6 +46,6 @@ async function main(): Promise<void> {
 }
 
 main().catch(e => {
-  process.stderr.write(`retrace: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`retrace: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

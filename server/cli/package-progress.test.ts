@@ -5,7 +5,11 @@ describe('retrace package progress lines', () => {
   const run = (tty: boolean) => {
     let out = '';
     let now = 0;
-    const print = progressPrinter(tty, t => (out += t), () => now);
+    const print = progressPrinter(
+      tty,
+      t => (out += t),
+      () => now
+    );
     const at = (ms: number, p: Parameters<typeof print>[0]) => ((now = ms), print(p));
     at(0, { phase: 'collecting', done: 0, total: 1 });
     at(100, { phase: 'copying', done: 1, total: 10 });

@@ -24,7 +24,11 @@ describe('retrace COMMAND --help', () => {
 
   for (const { name, usage } of COMMANDS) {
     it(`${name}: -h, --help and help ${name} print its own usage on stdout and exit 0`, async () => {
-      for (const argv of [[name, '--help'], [name, '-h'], ['help', name]]) {
+      for (const argv of [
+        [name, '--help'],
+        [name, '-h'],
+        ['help', name]
+      ]) {
         const r = await run(...argv);
         expect(r).toEqual({ code: 0, out: usage, err: '', ran: false });
         expect(r.out.split('\n')[0]).toMatch(new RegExp(`^usage: retrace ${name}( |$)`));

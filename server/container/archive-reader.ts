@@ -89,7 +89,7 @@ export async function walkArchive(archive: string, onMember: OnMember, opts: Wal
   let current: tar.ReadEntry | undefined;
   let chain: Promise<void> = Promise.resolve();
   let wake: () => void = () => {};
-  const waitForWake = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  const waitForWake = (): Promise<void> => new Promise(resolve => (wake = resolve));
 
   const corrupt = (detail: string, member = lastEntryName, cause?: unknown): ContainerError => {
     const where = member === undefined ? '' : `, while reading member ${JSON.stringify(member)}`;
@@ -143,9 +143,7 @@ export async function walkArchive(archive: string, onMember: OnMember, opts: Wal
       } catch (e) {
         current = undefined; // it has given up already: nothing to interrupt
         fail(
-          e instanceof ContainerError
-            ? e
-            : new ContainerError(archive, `member ${JSON.stringify(entry.path)}: ${describeError(e)}`, entry.path, { cause: e })
+          e instanceof ContainerError ? e : new ContainerError(archive, `member ${JSON.stringify(entry.path)}: ${describeError(e)}`, entry.path, { cause: e })
         );
       } finally {
         current = undefined;

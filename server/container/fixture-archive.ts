@@ -75,7 +75,7 @@ export function manifestFor(spec: ContainerSpec): Manifest {
     environment_removed: ['AWS_SECRET_ACCESS_KEY'],
     entries,
     left_out: [{ path: '/home/ada/.netrc', reason: 'secret', rule: 'credentials file' }],
-    blobs: new Set(spec.files.map((f) => sha256(f.content))).size
+    blobs: new Set(spec.files.map(f => sha256(f.content))).size
   };
   spec.editManifest?.(manifest);
   return manifest;

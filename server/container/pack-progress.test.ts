@@ -27,8 +27,22 @@ function auditedSession(): { notebook: string; sessions: string } {
   const meta = { id, kind: 'audit', startedAt: new Date().toISOString(), audited: true, python: '/usr/bin/python3', argv: [], launcherPid: 0, cwd: nbDir };
   writeFileSync(join(sessions, id, 'session.json'), JSON.stringify(meta));
   // A folder the run opened (locale lookups do), a link and the file it leads to.
-  writeFileSync(join(sessions, id, 'startup.json'), JSON.stringify({ software: [join(sys, 'libz.so'), join(sys, 'libz.so.1'), join(sys, 'locale', 'LC_MESSAGES')], programs: [] }));
-  const record = { session: id, seq: 1, cellId: 'c1', executionCount: 1, software: [], programs: [], reads: [{ path: 'data.csv' }], writes: [], readPaths: [join(nbDir, 'data.csv')], writePaths: [] };
+  writeFileSync(
+    join(sessions, id, 'startup.json'),
+    JSON.stringify({ software: [join(sys, 'libz.so'), join(sys, 'libz.so.1'), join(sys, 'locale', 'LC_MESSAGES')], programs: [] })
+  );
+  const record = {
+    session: id,
+    seq: 1,
+    cellId: 'c1',
+    executionCount: 1,
+    software: [],
+    programs: [],
+    reads: [{ path: 'data.csv' }],
+    writes: [],
+    readPaths: [join(nbDir, 'data.csv')],
+    writePaths: []
+  };
   writeFileSync(join(sessions, id, 'cells', '1.json'), JSON.stringify(record));
   const notebook = join(nbDir, 'nb.ipynb');
   const audit = { session: id, started_at: meta.startedAt, kernel: 'retrace-audit', retrace_version: '0' };

@@ -236,7 +236,13 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   for (const step of chain.steps) {
     if (step.path === chain.resolved) break;
     const st = ctx.lookup.lstat(step.path);
-    const entry: ManifestEntry = { path: step.path, kind: step.kind === 'symlink' ? 'symlink' : 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: role(step.path) };
+    const entry: ManifestEntry = {
+      path: step.path,
+      kind: step.kind === 'symlink' ? 'symlink' : 'directory',
+      mode: st.mode & 0o7777,
+      mtime: Math.floor(st.mtimeMs / 1000),
+      role: role(step.path)
+    };
     if (step.kind === 'symlink') entry.target = step.target;
     if (cell) entry.first_cell = cell;
     ctx.builder.addEntry(entry);
@@ -244,7 +250,14 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   const last = end;
   if (last.kind === 'directory') {
     const st = ctx.lookup.lstat(last.path);
-    ctx.builder.addEntry({ path: last.path, kind: 'directory', mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs / 1000), role: w.role, ...(cell ? { first_cell: cell } : {}) });
+    ctx.builder.addEntry({
+      path: last.path,
+      kind: 'directory',
+      mode: st.mode & 0o7777,
+      mtime: Math.floor(st.mtimeMs / 1000),
+      role: w.role,
+      ...(cell ? { first_cell: cell } : {})
+    });
     return 0;
   }
   if (last.kind !== 'file') {
@@ -261,10 +274,14 @@ async function addPath(w: WantedPath, ctx: AddContext): Promise<number> {
   const stored = await ctx.store.add(last.path, st.mode & 0o7777);
   const asRead = w.asRead;
   if (asRead?.sha256 && asRead.sha256 !== stored.hash) {
-    leave('changed', `changed since cell ${cell?.seq ?? '?'} read it: it read ${asRead.sha256.slice(0, 19)}…, the file now hashes to ${stored.hash.slice(0, 19)}…`, {
-      hash: asRead.sha256,
-      size: asRead.size
-    });
+    leave(
+      'changed',
+      `changed since cell ${cell?.seq ?? '?'} read it: it read ${asRead.sha256.slice(0, 19)}…, the file now hashes to ${stored.hash.slice(0, 19)}…`,
+      {
+        hash: asRead.sha256,
+        size: asRead.size
+      }
+    );
     return 0;
   }
   if (asRead?.note === 'changed-before-hashed') ctx.warnings.push(`${asRead.path}: changed while the cell ran; the container has it as the audit hashed it`);
@@ -433,4 +450,3 @@ export function formatBytes(n: number): string {
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
-

@@ -85,6 +85,6 @@ export async function expectRefused(archive: string, member: string | undefined,
     expect(containerError.member).toBe(member);
     expect(containerError.message).toContain(member);
   }
-  expect(readdirSync(cacheRoot).filter((n) => n !== 'index.json')).toEqual([]);
+  expect(readdirSync(cacheRoot).filter(n => n !== 'index.json')).toEqual([]);
   return containerError;
 }

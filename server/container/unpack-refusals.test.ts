@@ -56,21 +56,21 @@ describe('malicious and broken archives', () => {
   it('refuses a tampered blob', async () => {
     const members = valid();
     const blobName = blobPath(sha256(PYTHON));
-    const blob = members.find((m) => m.name === blobName)!;
+    const blob = members.find(m => m.name === blobName)!;
     blob.content = PYTHON.replace('hi', 'ha');
     await expectRefused(await rawArchive(members), blobName, /content hashing to sha256:[0-9a-f]{64}, not to its name/);
   });
 
   it('refuses a manifest whose blob is missing', async () => {
     const blobName = blobPath(sha256(LIB));
-    const members = valid().filter((m) => m.name !== blobName && m.linkpath !== blobName);
+    const members = valid().filter(m => m.name !== blobName && m.linkpath !== blobName);
     await expectRefused(await rawArchive(members), blobName, /manifest entry "\/usr\/lib\/libz.so.1" needs the blob/);
   });
 
-  it('refuses a manifest entry whose size is not its blob\'s', async () => {
+  it("refuses a manifest entry whose size is not its blob's", async () => {
     const spec: ContainerSpec = {
       files: [{ path: '/usr/bin/python3.11', content: PYTHON }],
-      editManifest: (m) => void (m.entries[0].size = 1)
+      editManifest: m => void (m.entries[0].size = 1)
     };
     await expectRefused(await rawArchive(containerMembers(spec)), blobPath(sha256(PYTHON)), /says 1 bytes but its blob/);
   });
@@ -79,7 +79,7 @@ describe('malicious and broken archives', () => {
     const spec: ContainerSpec = {
       files: [{ path: '/usr/bin/python3.11', content: PYTHON }],
       symlinks: [{ path: '/bin', target: 'usr/bin' }],
-      editManifest: (m) => {
+      editManifest: m => {
         const hash = sha256(PYTHON);
         m.entries.push({ path: '/bin/evil', kind: 'file', hash, size: PYTHON.length, mode: 0o755, role: 'system' });
       }
@@ -94,28 +94,24 @@ describe('malicious and broken archives', () => {
   it('refuses a manifest symbolic link leaving the root', async () => {
     const spec: ContainerSpec = { files: [], symlinks: [{ path: '/x', target: '../../etc/passwd' }] };
     // Without the tar's own root/x, which would be refused first: the manifest alone decides what is built.
-    const members = containerMembers(spec).filter((m) => m.name !== 'root/x');
+    const members = containerMembers(spec).filter(m => m.name !== 'root/x');
     const leaves = /entry "\/x" is a symbolic link to "..\/..\/etc\/passwd", which leaves/;
     await expectRefused(await rawArchive(members), 'manifest.json', leaves);
   });
 
   it('refuses another manifest format', async () => {
-    const spec: ContainerSpec = { files: [], editManifest: (m) => ((m as { format: string }).format = '2') };
+    const spec: ContainerSpec = { files: [], editManifest: m => ((m as { format: string }).format = '2') };
     await expectRefused(await rawArchive(containerMembers(spec)), 'manifest.json', /unsupported format "2"/);
   });
 
   it('refuses members outside the format and duplicates', async () => {
     const script = await rawArchive(withExtra({ name: 'run.sh', type: '0', content: 'rm -rf ~' }));
     await expectRefused(script, 'run.sh', /not part of the container format/);
-    await expectRefused(
-      await rawArchive(withExtra({ name: 'notebook.ipynb', type: '0', content: '{}' })),
-      'notebook.ipynb',
-      /appears twice/
-    );
+    await expectRefused(await rawArchive(withExtra({ name: 'notebook.ipynb', type: '0', content: '{}' })), 'notebook.ipynb', /appears twice/);
   });
 
   it('refuses an archive without a manifest or notebook', async () => {
-    const members = valid().filter((m) => m.name !== 'notebook.ipynb');
+    const members = valid().filter(m => m.name !== 'notebook.ipynb');
     await expectRefused(await rawArchive(members), 'notebook.ipynb', /has no notebook.ipynb/);
   });
 

@@ -48,7 +48,7 @@ describe('a valid container', () => {
     expect(opened.rootDir).toBe(join(opened.dir, 'root'));
     expect(opened.cached).toBe(false);
     expect(opened.manifest.format).toBe('1');
-    expect(opened.manifest.entries.map((e) => e.path)).toContain('/usr/bin/python3.11');
+    expect(opened.manifest.entries.map(e => e.path)).toContain('/usr/bin/python3.11');
     expect(readFileSync(opened.notebookPath, 'utf8')).toContain('nbformat');
     expect(readFileSync(join(opened.provenanceDir, 'cells', '1.json'), 'utf8')).toBe('{"seq":1}');
     expect(readFileSync(join(opened.dir, 'deps.json'), 'utf8')).toContain('python');
@@ -95,7 +95,7 @@ describe('a valid container', () => {
   });
 
   it('leaves only the entry (and maybe the hash index) in the cache', () => {
-    expect(readdirSync(cacheRoot).filter((n) => n !== 'index.json')).toEqual([opened.archiveHash.slice(7)]);
+    expect(readdirSync(cacheRoot).filter(n => n !== 'index.json')).toEqual([opened.archiveHash.slice(7)]);
   });
 
   it('reads small members without unpacking', async () => {
@@ -130,13 +130,13 @@ describe('unpacking details', () => {
   it('reports progress by bytes read, then by entries built', async () => {
     const archive = await validArchive();
     const seen: { phase: string; done: number; total?: number }[] = [];
-    await openContainer(archive, { cacheRoot: await fresh('cache'), onProgress: (p) => seen.push(p) });
+    await openContainer(archive, { cacheRoot: await fresh('cache'), onProgress: p => seen.push(p) });
     const size = statSync(archive).size;
-    const last = (phase: string) => seen.filter((p) => p.phase === phase).at(-1);
+    const last = (phase: string) => seen.filter(p => p.phase === phase).at(-1);
     expect(last('hash')).toEqual({ phase: 'hash', done: size, total: size });
     expect(last('unpack')).toEqual({ phase: 'unpack', done: size, total: size });
     expect(last('build')!.done).toBe(last('build')!.total);
-    expect(seen.map((p) => p.phase).filter((p, i, all) => all.indexOf(p) === i)).toEqual(['hash', 'unpack', 'build']);
+    expect(seen.map(p => p.phase).filter((p, i, all) => all.indexOf(p) === i)).toEqual(['hash', 'unpack', 'build']);
   });
 
   it('rebuilds a cache entry that was damaged', async () => {
@@ -191,9 +191,9 @@ describe('concurrent opens', () => {
     const archive = await validArchive();
     const cacheRoot = await fresh('cache');
     const results = await Promise.all([1, 2, 3].map(() => openContainer(archive, { cacheRoot })));
-    expect(new Set(results.map((r) => r.dir)).size).toBe(1);
-    expect(results.filter((r) => !r.cached)).toHaveLength(1);
-    expect(readdirSync(cacheRoot).filter((n) => n !== 'index.json')).toEqual([results[0].archiveHash.slice(7)]);
+    expect(new Set(results.map(r => r.dir)).size).toBe(1);
+    expect(results.filter(r => !r.cached)).toHaveLength(1);
+    expect(readdirSync(cacheRoot).filter(n => n !== 'index.json')).toEqual([results[0].archiveHash.slice(7)]);
     expect(readFileSync(join(results[0].rootDir, 'bin/python3'), 'utf8')).toBe(PYTHON);
   });
 
@@ -223,14 +223,14 @@ describe('concurrent opens', () => {
         const child = spawn(process.execPath, [script, archive, cacheRoot], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
-        child.stdout.on('data', (c) => (out += c));
-        child.stderr.on('data', (c) => (err += c));
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child failed: ${err}`))));
+        child.stdout.on('data', c => (out += c));
+        child.stderr.on('data', c => (err += c));
+        child.on('close', code => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child failed: ${err}`))));
       });
     const results = await Promise.all([runChild(), runChild(), openContainer(archive, { cacheRoot })]);
-    expect(new Set(results.map((r) => r.dir)).size).toBe(1);
-    expect(results.filter((r) => !r.cached).length).toBeGreaterThanOrEqual(1);
-    expect(readdirSync(cacheRoot).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(new Set(results.map(r => r.dir)).size).toBe(1);
+    expect(results.filter(r => !r.cached).length).toBeGreaterThanOrEqual(1);
+    expect(readdirSync(cacheRoot).filter(n => n.startsWith('.'))).toEqual([]);
     expect(readFileSync(join(results[0].dir, 'root/usr/bin/python3.11'), 'utf8')).toBe(PYTHON);
   }, 60_000);
 });

@@ -178,12 +178,7 @@ interface Extracted {
  * Read the archive once: check every member, write the regular files into
  * `workDir`, verify each blob's content and that the archive is still the one hashed.
  */
-async function extractMembers(
-  archive: string,
-  workDir: string,
-  expectedHash: ContentHash,
-  onProgress: OnProgress | undefined
-): Promise<Extracted> {
+async function extractMembers(archive: string, workDir: string, expectedHash: ContentHash, onProgress: OnProgress | undefined): Promise<Extracted> {
   const files = new Set<string>();
   const blobs = new Map<string, number>();
   const archiveDigest = createHash('sha256');
@@ -220,7 +215,7 @@ async function extractMembers(
       }
     },
     {
-      onArchiveBytes: (chunk) => {
+      onArchiveBytes: chunk => {
         archiveDigest.update(chunk);
         progress.add(chunk.length);
       }
@@ -246,12 +241,7 @@ async function readManifestFile(archive: string, path: string): Promise<Manifest
 }
 
 /** Unpack into `workDir` (empty, private); returns the manifest. */
-async function unpackInto(
-  archive: string,
-  workDir: string,
-  expectedHash: ContentHash,
-  onProgress: OnProgress | undefined
-): Promise<Manifest> {
+async function unpackInto(archive: string, workDir: string, expectedHash: ContentHash, onProgress: OnProgress | undefined): Promise<Manifest> {
   const { files, blobs } = await extractMembers(archive, workDir, expectedHash, onProgress);
   for (const required of ['manifest.json', 'notebook.ipynb']) {
     if (!files.has(required)) {

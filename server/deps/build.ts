@@ -23,7 +23,14 @@ export interface BuildDependencyOptions {
 
 /** Which of the paths are folders (opened to list them, not depended on as files). */
 async function directoriesAmong(paths: string[]): Promise<Set<string>> {
-  const kinds = await Promise.all(paths.map(p => fs.stat(p).then(s => s.isDirectory(), () => false)));
+  const kinds = await Promise.all(
+    paths.map(p =>
+      fs.stat(p).then(
+        s => s.isDirectory(),
+        () => false
+      )
+    )
+  );
   return new Set(paths.filter((_, i) => kinds[i]));
 }
 
@@ -50,7 +57,11 @@ export async function buildDependencyReport(usage: SessionUsage, options: BuildD
   const paths = [...new Set([...allSoftware(usage), ...allPrograms(usage)])].filter(p => !isDependencyNoise(p));
   // A listed site-packages folder shows every distribution in it: read their metadata too.
   const listedSitePackages = allListed(usage).filter(isSitePackagesFolder);
-  const [directories, dists, sizes] = await Promise.all([directoriesAmong(paths), pythonDistributionsFor([...paths, ...listedSitePackages]), missingSizes(usage)]);
+  const [directories, dists, sizes] = await Promise.all([
+    directoriesAmong(paths),
+    pythonDistributionsFor([...paths, ...listedSitePackages]),
+    missingSizes(usage)
+  ]);
   const python = new PythonDistIndex(dists);
   const installedIn = new Map<string, PythonOwner[]>();
   for (const d of dists) {

@@ -89,7 +89,12 @@ describe('dpkgOwners', () => {
     });
     expect(available).toBe(true);
     // Four valid paths in batches of two, then one more call for the /usr-swapped and real names.
-    expect(readFileSync(calls, 'utf8').trim().split('\n').map(line => line.split(' ').length - 2)).toEqual([2, 2, expect.any(Number)]);
+    expect(
+      readFileSync(calls, 'utf8')
+        .trim()
+        .split('\n')
+        .map(line => line.split(' ').length - 2)
+    ).toEqual([2, 2, expect.any(Number)]);
     expect(owners).toEqual(
       new Map([
         ['/bin/gzip', 'gzip'],

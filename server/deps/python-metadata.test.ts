@@ -78,7 +78,13 @@ describe('versionFromSource', () => {
 
 describe('pythonDistributionsFor', () => {
   it('gives every file of the run its distribution, bare versioned packages included', async () => {
-    const paths = [join(SP, 'skimage/__init__.py'), join(SP, 'oldpkg/core.py'), join(SP, 'bare/mod.py'), join(SP, 'noversion/mod.py'), join(root, 'venv/bin/oldtool')];
+    const paths = [
+      join(SP, 'skimage/__init__.py'),
+      join(SP, 'oldpkg/core.py'),
+      join(SP, 'bare/mod.py'),
+      join(SP, 'noversion/mod.py'),
+      join(root, 'venv/bin/oldtool')
+    ];
     const index = new PythonDistIndex(await pythonDistributionsFor(paths));
     expect(paths.map(p => index.ownerOf(p)?.name)).toEqual(['scikit-image', 'OldPkg', 'bare', undefined, 'OldPkg']);
     expect(index.ownerOf(join(SP, 'bare/mod.py'))).toEqual({ name: 'bare', version: '4.5.6', location: SP });

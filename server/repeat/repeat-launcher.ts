@@ -103,12 +103,15 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
     ? { ...prepared.env, RETRACE_SESSION_ID: id, RETRACE_SESSION_DIR: paths.dir }
     : { ...process.env, [REPEAT_DISABLED_ENV]: meta.notAuditedReason };
   const follower = prepared
-    ? SessionFollower.of({ id, run: meta.run, paths }, {
-        context: prepared.context,
-        initialCwd: process.cwd(),
-        hostMount: HOST_MOUNT,
-        hostPathOf: prepared.hostPathOf
-      })
+    ? SessionFollower.of(
+        { id, run: meta.run, paths },
+        {
+          context: prepared.context,
+          initialCwd: process.cwd(),
+          hostMount: HOST_MOUNT,
+          hostPathOf: prepared.hostPathOf
+        }
+      )
     : undefined;
   return superviseKernel({
     argv,
@@ -130,7 +133,10 @@ export async function launchRepeatKernel(opts: RepeatLaunchOptions): Promise<num
       // changed the cached container, which is then unpacked afresh next time.
       const touched = await dropIfTouched(prepared.container);
       if (touched.length) await dropTemplates(templatesDir(), prepared.container.archiveHash.slice('sha256:'.length));
-      if (touched.length) process.stderr.write(`retrace: the run wrote into ${touched.length} container file(s) (${touched.slice(0, 3).join(', ')}); its cached copy was dropped\n`);
+      if (touched.length)
+        process.stderr.write(
+          `retrace: the run wrote into ${touched.length} container file(s) (${touched.slice(0, 3).join(', ')}); its cached copy was dropped\n`
+        );
     },
     // A group-wide SIGINT would kill bubblewrap, and the kernel with it.
     isolate: prepared !== undefined
@@ -177,7 +183,16 @@ async function prepare(opts: RepeatLaunchOptions, logPath: string): Promise<Prep
   const seccompBpf = strace.seccompBpf && process.env.RETRACE_SECCOMP_BPF !== '0';
   const argv = tracedArgv(
     { strace: strace.path, logPath, seccompBpf },
-    bwrapArgv({ bwrap, viewDir: view.dir, hostMount: HOST_MOUNT, notebookDir, hostNotebookDir, connectionFile: opts.connectionFile, overrides: host.overrides, command })
+    bwrapArgv({
+      bwrap,
+      viewDir: view.dir,
+      hostMount: HOST_MOUNT,
+      notebookDir,
+      hostNotebookDir,
+      connectionFile: opts.connectionFile,
+      overrides: host.overrides,
+      command
+    })
   );
   const home = manifest.environment.HOME || process.env.HOME || homedir();
   const overrideSource = new Map(host.overrides.map(o => [o.target, o.source]));

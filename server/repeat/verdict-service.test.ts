@@ -14,15 +14,35 @@ const auditNotebook = {
   nbformat: 4,
   nbformat_minor: 4,
   metadata: {},
-  cells: SOURCES.map((source, i) => ({ cell_type: 'code', source, outputs: [], metadata: { retrace: { code_hash: sha(source), lineage: sha(`L${i}`), status: 'complete', files: { read: [], written: [] }, programs: [] } } }))
+  cells: SOURCES.map((source, i) => ({
+    cell_type: 'code',
+    source,
+    outputs: [],
+    metadata: { retrace: { code_hash: sha(source), lineage: sha(`L${i}`), status: 'complete', files: { read: [], written: [] }, programs: [] } }
+  }))
 };
 
 const record = (i: number): CellRecord =>
-  ({ session: 'rep', seq: i + 1, cellId: null, reads: [], writes: [], programs: [], lineageEvents: { main: [], children: [], pool: [] }, previousLineage: sha(`L${i - 1}`), lineage: sha(`L${i}`) }) as unknown as CellRecord;
+  ({
+    session: 'rep',
+    seq: i + 1,
+    cellId: null,
+    reads: [],
+    writes: [],
+    programs: [],
+    lineageEvents: { main: [], children: [], pool: [] },
+    previousLineage: sha(`L${i - 1}`),
+    lineage: sha(`L${i}`)
+  }) as unknown as CellRecord;
 
 describe('judging a repeat cell in JupyterLab', () => {
   let cache: string;
-  const meta = { id: 'rep', kind: 'repeat', audited: true, container: { archive: '/w/nb.tar.gz', hash: 'sha256:' + 'f'.repeat(64), mode: 'layered' } } as SessionMeta;
+  const meta = {
+    id: 'rep',
+    kind: 'repeat',
+    audited: true,
+    container: { archive: '/w/nb.tar.gz', hash: 'sha256:' + 'f'.repeat(64), mode: 'layered' }
+  } as SessionMeta;
 
   beforeAll(() => {
     cache = mkdtempSync(join(tmpdir(), 'retrace-verdict-service-'));

@@ -44,7 +44,11 @@ export function judgeExecution(meta: SessionMeta, record: CellRecord | undefined
   const audited = JSON.parse(readFileSync(join(dir, 'notebook.ipynb'), 'utf8'));
   const code = ((audited.cells ?? []) as NotebookCell[]).filter(c => c.cell_type === 'code');
   const keys = code.map(c => ({ id: c.id, codeHash: (c.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined)?.code_hash ?? sourceHash(c.source) }));
-  const at = matchOne(keys, { id: req.cellId, codeHash: req.codeHash }, req.codeCells?.map(c => ({ id: c.id, codeHash: c.code_hash })));
+  const at = matchOne(
+    keys,
+    { id: req.cellId, codeHash: req.codeHash },
+    req.codeCells?.map(c => ({ id: c.id, codeHash: c.code_hash }))
+  );
   const cell = at === undefined ? undefined : code[at];
   const auditMeta = cell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
   let auditRecord: CellRecord | undefined;

@@ -27,8 +27,16 @@ function container() {
     { path: '/usr/lib/libx.so', kind: 'file', hash: HASH, size: 3, mode: 0o644, role: 'system' }
   ];
   const manifest = {
-    format: '1', created_at: '', notebook: '/nb/a.ipynb', uname: { sysname: '', release: '', version: '', machine: '' }, cwd: '/nb',
-    environment: {}, environment_removed: [], entries, left_out: [{ path: '/home/ada/.netrc', reason: 'secret', rule: 'login credentials' }], blobs: 1
+    format: '1',
+    created_at: '',
+    notebook: '/nb/a.ipynb',
+    uname: { sysname: '', release: '', version: '', machine: '' },
+    cwd: '/nb',
+    environment: {},
+    environment_removed: [],
+    entries,
+    left_out: [{ path: '/home/ada/.netrc', reason: 'secret', rule: 'login credentials' }],
+    blobs: 1
   } as Manifest;
   return { base, root, manifest };
 }
@@ -36,7 +44,15 @@ function container() {
 describe('buildView', () => {
   it('strict: the container only, plus mount points and links to the host for left-out paths', async () => {
     const { base, root, manifest } = container();
-    const view = await buildView({ rootDir: root, manifest, mode: 'strict', hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: ['/run/k.json'], parent: join(base, 'views') });
+    const view = await buildView({
+      rootDir: root,
+      manifest,
+      mode: 'strict',
+      hostMount: '/.retrace-host',
+      boundDirs: ['/tmp', '/nb'],
+      boundFiles: ['/run/k.json'],
+      parent: join(base, 'views')
+    });
     expect(readFileSync(join(view.dir, 'usr/lib/libx.so'), 'utf8')).toBe('lib');
     expect(readlinkSync(join(view.dir, 'lib'))).toBe('usr/lib');
     expect(readlinkSync(join(view.dir, 'home/ada/.netrc'))).toBe('/.retrace-host/home/ada/.netrc');
@@ -51,16 +67,30 @@ describe('buildView', () => {
 
   it('layered: what the container lacks falls through to the host, by links into the host mount', async () => {
     const { base, root, manifest } = container();
-    const view = await buildView({ rootDir: root, manifest, mode: 'layered', hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: [], parent: join(base, 'views') });
+    const view = await buildView({
+      rootDir: root,
+      manifest,
+      mode: 'layered',
+      hostMount: '/.retrace-host',
+      boundDirs: ['/tmp', '/nb'],
+      boundFiles: [],
+      parent: join(base, 'views')
+    });
     expect(readlinkSync(join(view.dir, 'etc'))).toBe('/.retrace-host/etc');
     expect(readFileSync(join(view.dir, 'usr/lib/libx.so'), 'utf8')).toBe('lib'); // the container's wins
     expect(readlinkSync(join(view.dir, 'usr/bin'))).toBe('/.retrace-host/usr/bin');
     expect(existsSync(join(view.dir, '.retrace-host'))).toBe(false);
     expect(lstatSync(join(view.dir, 'tmp')).isDirectory()).toBe(true); // a mount point, not a link
     expect(view.fallThroughLinks).toBeGreaterThan(0);
-    expect(hostPathInView('/usr/bin/env', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe('/usr/bin/env');
-    expect(hostPathInView('/usr/lib/libx.so', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(join(view.dir, 'usr/lib/libx.so'));
-    expect(hostPathInView('/nb/data/in.csv', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe('/elsewhere/data/in.csv');
+    expect(hostPathInView('/usr/bin/env', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(
+      '/usr/bin/env'
+    );
+    expect(hostPathInView('/usr/lib/libx.so', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(
+      join(view.dir, 'usr/lib/libx.so')
+    );
+    expect(hostPathInView('/nb/data/in.csv', { viewDir: view.dir, hostMount: '/.retrace-host', notebookDir: '/nb', hostNotebookDir: '/elsewhere' })).toBe(
+      '/elsewhere/data/in.csv'
+    );
     await view.dispose();
   });
 });
@@ -72,8 +102,15 @@ describe('view templates', () => {
     writeFileSync(join(host, 'one'), '1');
     const m = { ...manifest, entries: [...manifest.entries, { path: host, kind: 'directory' as const, mode: 0o755, role: 'system' as const }] };
     const opts = {
-      rootDir: root, manifest: m, mode: 'layered' as const, hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'],
-      boundFiles: ['/run/rt/k.json'], privateDirs: ['/run/rt'], parent: join(base, 'views'), templates: { dir: join(base, 'views', 'templates'), key: 'abc' }
+      rootDir: root,
+      manifest: m,
+      mode: 'layered' as const,
+      hostMount: '/.retrace-host',
+      boundDirs: ['/tmp', '/nb'],
+      boundFiles: ['/run/rt/k.json'],
+      privateDirs: ['/run/rt'],
+      parent: join(base, 'views'),
+      templates: { dir: join(base, 'views', 'templates'), key: 'abc' }
     };
     const first = await buildView(opts);
     const second = await buildView(opts);
@@ -96,7 +133,7 @@ describe('view templates', () => {
 });
 
 describe('folder times', () => {
-  it('are the audit\'s in a view built afresh and in one made from a template (fontconfig checks its caches against them)', async () => {
+  it("are the audit's in a view built afresh and in one made from a template (fontconfig checks its caches against them)", async () => {
     for (const mode of ['strict', 'layered'] as const) {
       const { base, root, manifest } = container();
       const opts = { rootDir: root, manifest, mode, hostMount: '/.retrace-host', boundDirs: ['/tmp', '/nb'], boundFiles: [], parent: join(base, 'views') };

@@ -27,11 +27,7 @@ export async function executeCode(kernel: Kernel.IKernelConnection, code: string
   let stderr = '';
   let error: ExecuteResult['error'];
   let started = false;
-  const future = kernel.requestExecute(
-    { code, stop_on_error: true, allow_stdin: false },
-    true,
-    opts.cellId ? { cellId: opts.cellId } : undefined
-  );
+  const future = kernel.requestExecute({ code, stop_on_error: true, allow_stdin: false }, true, opts.cellId ? { cellId: opts.cellId } : undefined);
   future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
     const type = msg.header.msg_type;
     const content = msg.content as any;

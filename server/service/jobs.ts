@@ -25,8 +25,7 @@ interface Entry<Result, Progress> {
   finishedAtMs?: number;
 }
 
-export const describeErrorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message || error.name : String(error);
+export const describeErrorMessage = (error: unknown): string => (error instanceof Error ? error.message || error.name : String(error));
 
 export class JobRegistry<Result, Progress> {
   private readonly jobs = new Map<string, Entry<Result, Progress>>();

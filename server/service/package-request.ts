@@ -34,8 +34,7 @@ export function resolveServerPath(path: string, serverRoot: string | undefined, 
   if (!serverRoot) {
     throw new HttpError(
       400,
-      `${what} "${path}" is relative, but the companion does not know the Jupyter server's root ` +
-        `(${SERVER_ROOT_ENV} is not set): give an absolute path`
+      `${what} "${path}" is relative, but the companion does not know the Jupyter server's root ` + `(${SERVER_ROOT_ENV} is not set): give an absolute path`
     );
   }
   const absolute = resolve(serverRoot, path);

@@ -57,7 +57,8 @@ describe('companion routes', () => {
     let clock = 0;
     const get = await serve({
       probe: async () => (probes++, REPORT),
-      session: () => undefined, cellRecords: () => [],
+      session: () => undefined,
+      cellRecords: () => [],
       reportTtlMs: 1000,
       now: () => clock
     });
@@ -81,7 +82,8 @@ describe('companion routes', () => {
         if (fail) throw new Error('strace hung');
         return REPORT;
       },
-      session: () => undefined, cellRecords: () => []
+      session: () => undefined,
+      cellRecords: () => []
     });
     const r = await get('/api/environment');
     expect(r).toEqual({ status: 500, body: { error: 'strace hung' } });
@@ -193,10 +195,20 @@ describe('dependency and packaging routes', () => {
         return summary(options.output!);
       }
     });
-    const started = await get('/api/package', 'POST', JSON.stringify({ notebook: 'work/a.ipynb', maxFileBytes: 1000, deny: ['*.key', ' '], allow: ['~/.netrc'] }));
+    const started = await get(
+      '/api/package',
+      'POST',
+      JSON.stringify({ notebook: 'work/a.ipynb', maxFileBytes: 1000, deny: ['*.key', ' '], allow: ['~/.netrc'] })
+    );
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ job: expect.any(String), archivePath: 'work/a.retrace.tar.gz' });
-    expect(seen[0]).toEqual({ notebook: '/srv/nb/work/a.ipynb', output: '/srv/nb/work/a.retrace.tar.gz', maxFileBytes: 1000, deny: ['*.key'], allow: ['~/.netrc'] });
+    expect(seen[0]).toEqual({
+      notebook: '/srv/nb/work/a.ipynb',
+      output: '/srv/nb/work/a.retrace.tar.gz',
+      maxFileBytes: 1000,
+      deny: ['*.key'],
+      allow: ['~/.netrc']
+    });
 
     const running = await until(get, `/api/jobs/${started.body.job}`, 'running');
     expect(running.body.progress).toEqual({ phase: 'copying', done: 1, total: 4 });
@@ -256,14 +268,23 @@ describe('dependency and packaging routes', () => {
     const r = await get('/api/package', 'POST', JSON.stringify({ notebook: '../../etc/x.ipynb' }));
     expect(r).toMatchObject({ status: 400, body: { error: expect.stringContaining('outside') } });
     const job = await get('/api/package', 'POST', JSON.stringify({ notebook: 'w/new.ipynb' }));
-    expect((await until(get, `/api/jobs/${job.body.job}`, 'failed')).body.error).toBe('w/new.ipynb was never audited: run it, or run: retrace audit w/new.ipynb');
+    expect((await until(get, `/api/jobs/${job.body.job}`, 'failed')).body.error).toBe(
+      'w/new.ipynb was never audited: run it, or run: retrace audit w/new.ipynb'
+    );
   });
 });
 
 describe('the verdict route', () => {
   const HASH = 'sha256:' + 'c'.repeat(64);
   const body = (over: object = {}) =>
-    JSON.stringify({ cell_id: 'a', execution_count: 2, code_hash: HASH, reply: 'ok', outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }], ...over });
+    JSON.stringify({
+      cell_id: 'a',
+      execution_count: 2,
+      code_hash: HASH,
+      reply: 'ok',
+      outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }],
+      ...over
+    });
   const repeat = { id: 'r1', kind: 'repeat', audited: true, container: { archive: '/w/a.retrace.tar.gz', hash: 'sha256:x', mode: 'layered' } } as SessionMeta;
   const sessions: Record<string, SessionMeta> = {
     r1: repeat,
@@ -289,7 +310,13 @@ describe('the verdict route', () => {
       {
         meta: 'r1',
         seq: 2,
-        request: { cellId: 'a', codeHash: HASH, reply: 'error', error: { ename: 'E', evalue: 'v' }, outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }] }
+        request: {
+          cellId: 'a',
+          codeHash: HASH,
+          reply: 'error',
+          error: { ename: 'E', evalue: 'v' },
+          outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }]
+        }
       }
     ]);
     // No record in time: 404, saying which execution.
@@ -302,12 +329,18 @@ describe('the verdict route', () => {
     const post = await serve({ probe: async () => REPORT, session: id => sessions[id], cellRecords: () => [], judge: () => (judged++, verdict as any) });
     expect((await post('/api/sessions/nope/verdict', 'POST', body())).status).toBe(404);
     expect((await post('/api/sessions/../verdict', 'POST', body())).status).toBe(404);
-    expect(await post('/api/sessions/a1/verdict', 'POST', body())).toMatchObject({ status: 409, body: { error: expect.stringContaining('not a repeat kernel') } });
+    expect(await post('/api/sessions/a1/verdict', 'POST', body())).toMatchObject({
+      status: 409,
+      body: { error: expect.stringContaining('not a repeat kernel') }
+    });
     expect(await post('/api/sessions/r2/verdict', 'POST', body())).toEqual({
       status: 409,
       body: { error: 'retrace could not start the repeat sandbox: bubblewrap is not installed' }
     });
-    expect(await post('/api/sessions/r1/verdict', 'POST', body({ code_hash: 'x' }))).toMatchObject({ status: 400, body: { error: expect.stringContaining('"code_hash"') } });
+    expect(await post('/api/sessions/r1/verdict', 'POST', body({ code_hash: 'x' }))).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"code_hash"') }
+    });
     expect((await post('/api/sessions/r1/verdict', 'POST', 'not json')).status).toBe(400);
     expect(judged).toBe(0);
   });

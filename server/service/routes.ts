@@ -116,7 +116,10 @@ export function createHandler(deps: RouteDeps) {
     const find = () => {
       const current = deps.session(id)?.run;
       if (run !== null && current !== run) {
-        throw new HttpError(409, `kernel ${id} has restarted: run ${run} is over (the current run is ${current ?? 'unknown'}), so its records are not served as this kernel's`);
+        throw new HttpError(
+          409,
+          `kernel ${id} has restarted: run ${run} is over (the current run is ${current ?? 'unknown'}), so its records are not served as this kernel's`
+        );
       }
       return findExecution(deps.cellRecords(id), { run: wanted, cellId, executionCount: count });
     };
@@ -212,7 +215,14 @@ export function createHandler(deps: RouteDeps) {
       }
       const record = await waitForRecord(kernel, query.run ?? null, body.cell_id, body.execution_count, waitParam(query.wait_ms, DEFAULT_VERDICT_WAIT_MS));
       if (!record) return [404, { error: `no record of cell ${body.cell_id} execution ${body.execution_count} in repeat session ${kernel}` }];
-      const verdict = deps.judge(meta, record, { cellId: body.cell_id, codeHash: body.code_hash, reply: body.reply, error: body.error, outputs: body.outputs, codeCells: body.code_cells });
+      const verdict = deps.judge(meta, record, {
+        cellId: body.cell_id,
+        codeHash: body.code_hash,
+        reply: body.reply,
+        error: body.error,
+        outputs: body.outputs,
+        codeCells: body.code_cells
+      });
       return [200, verdict];
     }
   };

@@ -5,16 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic';
 import { retraceHome } from './paths';
 import type { CellRecord } from '../../core/contract/records';
-import {
-  createSession,
-  listSessions,
-  locateRun,
-  readCellRecords,
-  readSessionMeta,
-  sessionPaths,
-  writeSessionMeta,
-  type RecordCache
-} from './sessions';
+import { createSession, listSessions, locateRun, readCellRecords, readSessionMeta, sessionPaths, writeSessionMeta, type RecordCache } from './sessions';
 import type { SessionMeta } from '../../core/contract/records';
 
 const meta = (id: string, startedAt: string): SessionMeta => ({

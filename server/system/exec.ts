@@ -5,7 +5,12 @@ import { delimiter, isAbsolute, join } from 'node:path';
 
 /** Find an executable on PATH the way a shell would; undefined when absent. */
 export function which(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  const candidates = isAbsolute(name) ? [name] : pathVar.split(delimiter).filter(Boolean).map(d => join(d, name));
+  const candidates = isAbsolute(name)
+    ? [name]
+    : pathVar
+        .split(delimiter)
+        .filter(Boolean)
+        .map(d => join(d, name));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

@@ -7,7 +7,11 @@ import type { EnvironmentReport, PythonStatus, StraceStatus, ToolStatus } from '
 import { RETRACE_VERSION } from '../../core/version';
 import { run, which } from './exec';
 
-const firstLine = (s: string) => s.split('\n').find(l => l.trim())?.trim();
+const firstLine = (s: string) =>
+  s
+    .split('\n')
+    .find(l => l.trim())
+    ?.trim();
 /** The first version number printed (proot prints an ASCII-art banner around it). */
 const versionNumber = (s: string) => s.match(/\d+\.\d+(\.\d+)?/)?.[0];
 
@@ -34,7 +38,7 @@ export async function probeStrace(pathVar = process.env.PATH): Promise<StraceSta
     version,
     ptracePermitted: plain.code === 0,
     seccompBpf: false,
-    error: plain.code === 0 ? undefined : firstLine(plain.stderr) ?? plain.error
+    error: plain.code === 0 ? undefined : (firstLine(plain.stderr) ?? plain.error)
   };
 }
 

@@ -44,9 +44,7 @@ function facts(pairs: Array<[string, string]>, className = ''): HTMLElement {
 }
 
 const describeFile = (f: FileRecord) =>
-  [f.path, f.size !== undefined ? `${f.size} B` : '', f.sha256 ? f.sha256.slice(7, 19) : '', f.note ? `(${f.note})` : '']
-    .filter(Boolean)
-    .join('  ');
+  [f.path, f.size !== undefined ? `${f.size} B` : '', f.sha256 ? f.sha256.slice(7, 19) : '', f.note ? `(${f.note})` : ''].filter(Boolean).join('  ');
 
 const DIFFERENCE_KINDS: Record<NonNullable<CellVerdict['first_difference']>['kind'], string> = {
   file: 'a data file',

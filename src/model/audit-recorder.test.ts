@@ -48,7 +48,13 @@ function setUp(answer: (run: string | undefined, cellId: string, count: number) 
   const nbMeta: Record<string, any> = {};
   const panel = {
     sessionContext: { session: { kernel } },
-    content: { model: { sharedModel: { nbformat: 4, nbformat_minor: 5 }, getMetadata: (k: string) => nbMeta[k], setMetadata: (k: string, v: unknown) => void (nbMeta[k] = v) } }
+    content: {
+      model: {
+        sharedModel: { nbformat: 4, nbformat_minor: 5 },
+        getMetadata: (k: string) => nbMeta[k],
+        setMetadata: (k: string, v: unknown) => void (nbMeta[k] = v)
+      }
+    }
   } as any;
   const restart = (run: string, startedAt: string) => {
     kernel.statusChanged.emit('restarting');

@@ -41,10 +41,13 @@ describe('the part of a report a scope selects', () => {
   });
 });
 
-describe('a section\'s Python distributions by use', () => {
+describe("a section's Python distributions by use", () => {
   it('puts the imported apart from those only present, reading an entry without `use` as imported', () => {
     const dist = (name: string, use?: 'imported' | 'present') => ({ name, version: '1', location: '/sp', files: 1, first_cell: null, ...(use ? { use } : {}) });
-    const section = { ...empty, python: [dist('numpy', 'imported'), dist('old'), dist('pip', 'present'), dist('hatchling', 'present')] } as DependencyReport['total'];
+    const section = {
+      ...empty,
+      python: [dist('numpy', 'imported'), dist('old'), dist('pip', 'present'), dist('hatchling', 'present')]
+    } as DependencyReport['total'];
     const { imported, present } = pythonByUse(section);
     expect(imported.map(p => p.name)).toEqual(['numpy', 'old']);
     expect(present.map(p => p.name)).toEqual(['pip', 'hatchling']);

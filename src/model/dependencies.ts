@@ -7,12 +7,7 @@
  */
 import { type ISignal, Signal } from '@lumino/signaling';
 import type { RetraceClient } from '../api';
-import type {
-  CellSection as CellDependencySection,
-  DependencyReport,
-  PythonEntry,
-  Section as DependencySection
-} from '../../core/contract/dependencies';
+import type { CellSection as CellDependencySection, DependencyReport, PythonEntry, Section as DependencySection } from '../../core/contract/dependencies';
 
 /** The notebook the user looks at: its contents path and the audit session its metadata names. */
 export interface NotebookTarget {

@@ -3,10 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { RetraceClient } from '../api';
 import type { EnvironmentResponse } from '../../core/contract/http';
 
-export type EnvironmentState =
-  | { status: 'loading' }
-  | { status: 'ready'; value: EnvironmentResponse }
-  | { status: 'error'; message: string };
+export type EnvironmentState = { status: 'loading' } | { status: 'ready'; value: EnvironmentResponse } | { status: 'error'; message: string };
 
 export class EnvironmentModel {
   private _state: EnvironmentState = { status: 'loading' };

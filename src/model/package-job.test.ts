@@ -17,13 +17,22 @@ function client(statuses: Array<Partial<JobStatus>>) {
 
 describe('a packaging job as the frontend follows it', () => {
   it('builds the request from the settings', () => {
-    expect(packageRequest('w/a.ipynb', { maxFileBytes: null, extraDenied: ['*.key'], allowed: [] })).toEqual({ notebook: 'w/a.ipynb', deny: ['*.key'], allow: [] });
+    expect(packageRequest('w/a.ipynb', { maxFileBytes: null, extraDenied: ['*.key'], allowed: [] })).toEqual({
+      notebook: 'w/a.ipynb',
+      deny: ['*.key'],
+      allow: []
+    });
     expect(packageRequest('a.ipynb', { maxFileBytes: 10, extraDenied: [], allowed: ['~/.netrc'] })).toMatchObject({ maxFileBytes: 10, allow: ['~/.netrc'] });
   });
 
   it('reports each new progress and returns the result', async () => {
     const copying: PackageProgress = { phase: 'copying', done: 1, total: 2 };
-    const { c, polls } = client([{ progress: copying }, { progress: copying }, { progress: { phase: 'archiving', done: 0, total: 5 } }, { state: 'done', result: summary }]);
+    const { c, polls } = client([
+      { progress: copying },
+      { progress: copying },
+      { progress: { phase: 'archiving', done: 0, total: 5 } },
+      { state: 'done', result: summary }
+    ]);
     const seen: PackageProgress[] = [];
     const outcome = await runPackageJob(c, { notebook: 'a.ipynb' }, { onProgress: p => seen.push(p), pollMs: 1 });
     expect(outcome).toEqual({ summary, archivePath: 'a.retrace.tar.gz' });
@@ -31,7 +40,7 @@ describe('a packaging job as the frontend follows it', () => {
     expect(polls()).toBe(4);
   });
 
-  it('fails with the companion\'s words, and gives up after its time', async () => {
+  it("fails with the companion's words, and gives up after its time", async () => {
     const failed = client([{ state: 'failed', error: 'a.ipynb was never audited' }]);
     await expect(runPackageJob(failed.c, { notebook: 'a.ipynb' }, { pollMs: 1 })).rejects.toThrow('a.ipynb was never audited');
     const slow = client([{}]);

@@ -40,7 +40,14 @@ function modelWith(metadata: Record<string, unknown>) {
 function cell(id: string, source: string, count: number | null, metadata: Record<string, unknown> = {}) {
   return {
     isDisposed: false,
-    model: { type: 'code', id, executionCount: count, sharedModel: { getSource: () => source }, outputs: { toJSON: () => [{ output_type: 'stream', name: 'stdout', text: 'x\n' }] }, ...modelWith(metadata) },
+    model: {
+      type: 'code',
+      id,
+      executionCount: count,
+      sharedModel: { getSource: () => source },
+      outputs: { toJSON: () => [{ output_type: 'stream', name: 'stdout', text: 'x\n' }] },
+      ...modelWith(metadata)
+    },
     metadata
   } as any;
 }
@@ -53,8 +60,19 @@ function kernelOf(name: string) {
 }
 
 function panel(kernelName = 'retrace-repeat', metadata: Record<string, unknown> = { retrace: structuredClone(notebookMeta) }, cells: any[] = []) {
-  const list = { get length() { return cells.length; }, get: (i: number) => cells[i].model };
-  return { isDisposed: false, sessionContext: { session: { kernel: kernelOf(kernelName) } }, content: { model: { ...modelWith(metadata), cells: list } }, metadata, cells } as any;
+  const list = {
+    get length() {
+      return cells.length;
+    },
+    get: (i: number) => cells[i].model
+  };
+  return {
+    isDisposed: false,
+    sessionContext: { session: { kernel: kernelOf(kernelName) } },
+    content: { model: { ...modelWith(metadata), cells: list } },
+    metadata,
+    cells
+  } as any;
 }
 
 function client(answer: (body: VerdictRequestBody) => CellVerdict | Error) {
@@ -78,7 +96,14 @@ function client(answer: (body: VerdictRequestBody) => CellVerdict | Error) {
   return { c, bodies, runs };
 }
 
-const verdict = (status: CellVerdict['status']): CellVerdict => ({ status, reason: 'why', outputs: { same: true, differences: [] }, fall_through: [], lineage: digest('e'), log: { session: 'k1', seq: 1 } });
+const verdict = (status: CellVerdict['status']): CellVerdict => ({
+  status,
+  reason: 'why',
+  outputs: { same: true, differences: [] },
+  fall_through: [],
+  lineage: digest('e'),
+  log: { session: 'k1', seq: 1 }
+});
 
 describe('the repeat recorder', () => {
   it('judges each cell, writes the verdict beside an audit, and the summary once the run is done', async () => {
@@ -100,7 +125,10 @@ describe('the repeat recorder', () => {
     expect(bodies[0]).toMatchObject({ cell_id: 'audited', execution_count: 1, reply: 'ok', outputs: [{ output_type: 'stream' }] });
     expect(bodies[0].code_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     // the notebook's code cells go along, so the companion can match an audit without these ids
-    expect(bodies[0].code_cells).toEqual([{ id: 'audited', code_hash: bodies[0].code_hash }, { id: 'added', code_hash: bodies[1].code_hash }]);
+    expect(bodies[0].code_cells).toEqual([
+      { id: 'audited', code_hash: bodies[0].code_hash },
+      { id: 'added', code_hash: bodies[1].code_hash }
+    ]);
     expect(bodies[1]).toMatchObject({ cell_id: 'added', reply: 'error', error: { ename: 'NameError', evalue: 'z' } });
     // Beside the audit, which stays as it was; a cell the audit never saw keeps its verdict in memory.
     const written = audited.metadata.retrace;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultArchiveName, containerLocation, ReproduceRun, summaryLine } from './reproduce-run';
 
-const summary = (reproduced: number, changed = 0, diverged = 0, failed = 0) => ({ total: reproduced + changed + diverged + failed, reproduced, changed, diverged, failed });
+const summary = (reproduced: number, changed = 0, diverged = 0, failed = 0) => ({
+  total: reproduced + changed + diverged + failed,
+  reproduced,
+  changed,
+  diverged,
+  failed
+});
 
 describe('where the container of a notebook is', () => {
   it('is <stem>.retrace.tar.gz beside it unless the notebook names one', () => {

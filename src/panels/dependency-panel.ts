@@ -170,13 +170,7 @@ export class DependencyPanel extends Widget {
       ...[this.system, this.programs, this.read, this.written].map(t => t.node)
     );
 
-    this.node.append(
-      el('div', 'jp-retrace-section-header', el('h3', '', 'Dependencies'), refresh),
-      this.notebookLabel,
-      scope,
-      this.status,
-      this.tables
-    );
+    this.node.append(el('div', 'jp-retrace-section-header', el('h3', '', 'Dependencies'), refresh), this.notebookLabel, scope, this.status, this.tables);
     model.changed.connect(this.render, this);
     this.render();
   }
@@ -240,7 +234,9 @@ export class DependencyPanel extends Widget {
     this.presentSummary.textContent = `Python distributions present, not imported (${present.length})`;
     this.presentGroup.hidden = !present.length;
     const { count, examples } = section.unowned;
-    const unowned = count ? `${count} file${count === 1 ? '' : 's'} no package owns` + (examples.length ? `, e.g. ${examples.slice(0, 3).join(', ')}` : '') : '';
+    const unowned = count
+      ? `${count} file${count === 1 ? '' : 's'} no package owns` + (examples.length ? `, e.g. ${examples.slice(0, 3).join(', ')}` : '')
+      : '';
     this.system.setRows(
       section.system.map(s => ({ cells: [s.name, s.version ?? '?', String(s.files)] })),
       report.package_database === null

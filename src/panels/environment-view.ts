@@ -3,11 +3,7 @@ import type { EnvironmentState } from '../model/environment';
 import type { ToolStatus } from '../../core/contract/environment';
 import type { EnvironmentResponse } from '../../core/contract/http';
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  ...children: Array<Node | string>
-): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   node.append(...children);
@@ -20,7 +16,7 @@ function toolRow(label: string, tool: ToolStatus, detail = ''): HTMLElement {
     'tr',
     `jp-retrace-tool jp-retrace-tool-${state}`,
     el('th', '', label),
-    el('td', 'jp-retrace-tool-state', tool.found ? tool.version ?? 'present' : 'missing'),
+    el('td', 'jp-retrace-tool-state', tool.found ? (tool.version ?? 'present') : 'missing'),
     el('td', 'jp-retrace-tool-detail', detail || (tool.path ?? ''))
   );
   row.dataset.tool = label;
@@ -29,8 +25,7 @@ function toolRow(label: string, tool: ToolStatus, detail = ''): HTMLElement {
 
 function renderReport({ report, diagnosis }: EnvironmentResponse): HTMLElement {
   const { strace } = report;
-  const readiness = (what: string, ok: boolean) =>
-    el('li', `jp-retrace-readiness-${ok ? 'ok' : 'blocked'}`, `${what}: ${ok ? 'ready' : 'not ready'}`);
+  const readiness = (what: string, ok: boolean) => el('li', `jp-retrace-readiness-${ok ? 'ok' : 'blocked'}`, `${what}: ${ok ? 'ready' : 'not ready'}`);
   const root = el(
     'div',
     'jp-retrace-environment-report',
@@ -44,9 +39,7 @@ function renderReport({ report, diagnosis }: EnvironmentResponse): HTMLElement {
         toolRow(
           'strace',
           strace,
-          strace.found
-            ? `ptrace ${strace.ptracePermitted ? 'permitted' : 'refused'}, seccomp-bpf ${strace.seccompBpf ? 'yes' : 'no'}`
-            : ''
+          strace.found ? `ptrace ${strace.ptracePermitted ? 'permitted' : 'refused'}, seccomp-bpf ${strace.seccompBpf ? 'yes' : 'no'}` : ''
         ),
         toolRow('proot', report.proot),
         toolRow('bwrap', report.bwrap),

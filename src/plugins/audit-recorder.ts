@@ -12,7 +12,12 @@ export const auditRecorderPlugin: JupyterFrontEndPlugin<void> = {
   activate: (_app: JupyterFrontEnd, service: IRetraceService, tracker: INotebookTracker) => {
     // The recorder lives in the shared service, so other views can follow what it records.
     const recorder = service.recorder;
-    NotebookActions.executionScheduled.connect((_, { notebook, cell }) => recorder.noteScheduled(cell, tracker.find(p => p.content === notebook)));
+    NotebookActions.executionScheduled.connect((_, { notebook, cell }) =>
+      recorder.noteScheduled(
+        cell,
+        tracker.find(p => p.content === notebook)
+      )
+    );
     NotebookActions.executed.connect((_, { notebook, cell, success }) => {
       const panel = tracker.find(p => p.content === notebook);
       if (panel) void recorder.noteExecuted(panel, cell, success);

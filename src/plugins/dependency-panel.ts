@@ -26,13 +26,7 @@ export const dependencyPanelPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IRetraceService, INotebookTracker],
   optional: [ILayoutRestorer, ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    service: IRetraceService,
-    tracker: INotebookTracker,
-    restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
-  ) => {
+  activate: (app: JupyterFrontEnd, service: IRetraceService, tracker: INotebookTracker, restorer: ILayoutRestorer | null, palette: ICommandPalette | null) => {
     const model = new DependenciesModel(service.client);
     const panel = new DependencyPanel(model);
     panel.title.icon = dependenciesIcon;

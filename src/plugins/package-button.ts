@@ -38,13 +38,7 @@ export const packageButtonPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IRetraceService, INotebookTracker],
   optional: [ICommandPalette, ISettingRegistry],
-  activate: (
-    app: JupyterFrontEnd,
-    service: IRetraceService,
-    tracker: INotebookTracker,
-    palette: ICommandPalette | null,
-    registry: ISettingRegistry | null
-  ) => {
+  activate: (app: JupyterFrontEnd, service: IRetraceService, tracker: INotebookTracker, palette: ICommandPalette | null, registry: ISettingRegistry | null) => {
     const settings = watchSettings(registry, PLUGIN_ID, readSettings, DEFAULT_SETTINGS, 'packaging');
 
     const running = new Set<NotebookPanel>();
@@ -77,7 +71,8 @@ export const packageButtonPlugin: JupyterFrontEndPlugin<void> = {
         progress.dispose();
         const { summary } = outcome;
         Notification.success(
-          `Packaged ${name}: ${formatSize(summary.archiveBytes)}, ${summary.files} files` + (summary.leftOut.length ? `, ${summary.leftOut.length} left out` : ''),
+          `Packaged ${name}: ${formatSize(summary.archiveBytes)}, ${summary.files} files` +
+            (summary.leftOut.length ? `, ${summary.leftOut.length} left out` : ''),
           { autoClose: 5000 }
         );
         if (app.commands.hasCommand(REFRESH_FILE_BROWSER)) await app.commands.execute(REFRESH_FILE_BROWSER).catch(() => undefined);

@@ -175,7 +175,8 @@ export const reproduceButtonPlugin: JupyterFrontEndPlugin<void> = {
         const kernel = await startRepeatKernel(panel.sessionContext);
         const session = await service.client.session(kernel.id);
         if (!session) throw new ReproduceError('the repeat kernel started, but retrace has no session for it (is jupyter-server-proxy enabled?)');
-        if (!session.audited) throw new ReproduceError(session.notAuditedReason ?? 'the repeat sandbox did not start: the cells would run on the host, not in the container');
+        if (!session.audited)
+          throw new ReproduceError(session.notAuditedReason ?? 'the repeat sandbox did not start: the cells would run on the host, not in the container');
 
         run.running();
         recorder.progress.connect(follow);
@@ -184,7 +185,10 @@ export const reproduceButtonPlugin: JupyterFrontEndPlugin<void> = {
         // Undefined when no cell was queued (nothing to run): the run is then over at once.
         const tally = await recorder.whenSettled(panel);
         if (tally?.interrupted || panel.sessionContext.session?.kernel !== kernel) {
-          throw new ReproduceError('the repeat kernel restarted, stopped or was replaced during the run', tally ? `${run.settled} of ${run.total} cells were settled.` : '');
+          throw new ReproduceError(
+            'the repeat kernel restarted, stopped or was replaced during the run',
+            tally ? `${run.settled} of ${run.total} cells were settled.` : ''
+          );
         }
         run.finish(tally ?? { summary: { total: 0, reproduced: 0, changed: 0, diverged: 0, failed: 0 }, notRun: 0, unjudged: 0 });
         const line = `${name}: ${run.text}`;

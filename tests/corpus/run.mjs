@@ -15,9 +15,7 @@
 //   --keep            keep each notebook's run folder (it is removed when every verdict was expected)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +30,15 @@ const HIDDEN = '.hidden-by-corpus';
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const opts = { notebooks: undefined, modes: ['layered', 'strict'], twice: false, work: '/var/tmp/retrace-corpus', freshVenvs: false, timeout: 600, keep: false };
+  const opts = {
+    notebooks: undefined,
+    modes: ['layered', 'strict'],
+    twice: false,
+    work: '/var/tmp/retrace-corpus',
+    freshVenvs: false,
+    timeout: 600,
+    keep: false
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : die(`${a} needs a value`));
@@ -45,7 +51,15 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '-h' || a === '--help') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(lines.slice(0, lines.findIndex(l => !l.startsWith('//'))).map(l => l.slice(3)).join('\n'));
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex(l => !l.startsWith('//'))
+          )
+          .map(l => l.slice(3))
+          .join('\n')
+      );
       process.exit(0);
     } else die(`unknown argument ${a} (see --help)`);
   }
@@ -53,7 +67,8 @@ function parseArgs(argv) {
   for (const m of opts.modes) if (m !== 'layered' && m !== 'strict') die(`unknown mode ${m}: layered or strict`);
   const corpus = JSON.parse(readFileSync(join(HERE, 'corpus.json'), 'utf8')).notebooks;
   if (opts.notebooks) {
-    for (const n of opts.notebooks) if (!corpus.some(c => c.folder === n)) die(`no notebook ${n} in corpus.json; there are: ${corpus.map(c => c.folder).join(', ')}`);
+    for (const n of opts.notebooks)
+      if (!corpus.some(c => c.folder === n)) die(`no notebook ${n} in corpus.json; there are: ${corpus.map(c => c.folder).join(', ')}`);
     opts.entries = corpus.filter(c => opts.notebooks.includes(c.folder));
   } else opts.entries = corpus;
   return opts;
@@ -121,7 +136,13 @@ function run(cmd, args, { cwd, env, timeoutMs, logFile }) {
         // already gone
       }
       setTimeout(() => {
-        for (const pid of [child.pid, ...tree]) if (alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        for (const pid of [child.pid, ...tree])
+          if (alive(pid))
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
       }, 20_000).unref();
     }, timeoutMs);
     child.on('error', e => (stderr += String(e)));
@@ -129,7 +150,11 @@ function run(cmd, args, { cwd, env, timeoutMs, logFile }) {
       clearTimeout(killer);
       clearInterval(sampler);
       const seconds = (Date.now() - started) / 1000;
-      if (logFile) writeFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n# exit ${code}${timedOut ? ' (timed out)' : ''} after ${seconds.toFixed(1)} s\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+      if (logFile)
+        writeFileSync(
+          logFile,
+          `$ ${cmd} ${args.join(' ')}\n# exit ${code}${timedOut ? ' (timed out)' : ''} after ${seconds.toFixed(1)} s\n--- stdout\n${stdout}\n--- stderr\n${stderr}`
+        );
       done({ code, stdout, stderr, seconds, timedOut });
     });
   });
@@ -137,7 +162,8 @@ function run(cmd, args, { cwd, env, timeoutMs, logFile }) {
 
 async function must(what, cmd, args, opts) {
   const r = await run(cmd, args, opts);
-  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
+  if (r.code !== 0)
+    throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
   return r;
 }
 
@@ -176,7 +202,10 @@ async function buildWheel(work) {
   const dir = join(work, 'wheels', String(Date.now()));
   mkdirSync(dir, { recursive: true });
   await must('building the retrace wheel', REPO_PIP, ['wheel', '--quiet', '--no-deps', '--no-build-isolation', '-w', dir, REPO], {
-    cwd: REPO, env: process.env, timeoutMs: 300_000, logFile: join(dir, 'build.log')
+    cwd: REPO,
+    env: process.env,
+    timeoutMs: 300_000,
+    logFile: join(dir, 'build.log')
   });
   const wheel = readdirSync(dir).find(f => f.endsWith('.whl'));
   if (!wheel) throw new Error(`no wheel in ${dir}`);
@@ -205,7 +234,11 @@ async function ensureVenv(requirements, { work, fresh, wheel }) {
     }
     writeFileSync(stamp, requirements.join('\n') + '\n');
   }
-  await must('installing retrace into the venv', pip, ['install', '--quiet', '--no-index', '--no-deps', '--force-reinstall', wheel], { cwd: work, env, timeoutMs: 300_000 });
+  await must('installing retrace into the venv', pip, ['install', '--quiet', '--no-index', '--no-deps', '--force-reinstall', wheel], {
+    cwd: work,
+    env,
+    timeoutMs: 300_000
+  });
   return dir;
 }
 
@@ -252,7 +285,12 @@ async function runNotebook(entry, opts, venv) {
   const timeoutMs = opts.timeout * 1000;
   const result = { entry, root, problems: [], modes: {} };
 
-  const audit = await run(RETRACE, ['audit', entry.notebook], { cwd: auditDir, env: userEnv({ home, retraceHome, venv }), timeoutMs, logFile: join(root, 'audit.log') });
+  const audit = await run(RETRACE, ['audit', entry.notebook], {
+    cwd: auditDir,
+    env: userEnv({ home, retraceHome, venv }),
+    timeoutMs,
+    logFile: join(root, 'audit.log')
+  });
   result.auditSeconds = audit.seconds;
   const audited = join(auditDir, entry.notebook);
   const cells = codeCells(audited);
@@ -268,7 +306,12 @@ async function runNotebook(entry, opts, venv) {
   if (opts.twice) {
     const again = join(root, 'audit-2');
     copy(again);
-    const second = await run(RETRACE, ['audit', entry.notebook], { cwd: again, env: userEnv({ home, retraceHome, venv }), timeoutMs, logFile: join(root, 'audit-2.log') });
+    const second = await run(RETRACE, ['audit', entry.notebook], {
+      cwd: again,
+      env: userEnv({ home, retraceHome, venv }),
+      timeoutMs,
+      logFile: join(root, 'audit-2.log')
+    });
     const other = second.code === 0 ? codeCells(join(again, entry.notebook)) : [];
     const differing = cells.map((c, i) => (other[i]?.metadata?.retrace?.lineage === c.metadata?.retrace?.lineage ? undefined : i + 1)).filter(Boolean);
     result.twice = { equal: cells.length - differing.length, differing };
@@ -277,7 +320,12 @@ async function runNotebook(entry, opts, venv) {
   }
 
   const archive = join(root, entry.notebook.replace(/\.ipynb$/, '.retrace.tar.gz'));
-  const pack = await run(RETRACE, ['package', entry.notebook, '-o', archive], { cwd: auditDir, env: userEnv({ home, retraceHome, venv }), timeoutMs, logFile: join(root, 'package.log') });
+  const pack = await run(RETRACE, ['package', entry.notebook, '-o', archive], {
+    cwd: auditDir,
+    env: userEnv({ home, retraceHome, venv }),
+    timeoutMs,
+    logFile: join(root, 'package.log')
+  });
   result.packageSeconds = pack.seconds;
   if (pack.code !== 0) {
     result.problems.push(`retrace package exited ${pack.code}: ${lastLines(pack.stderr || pack.stdout, 4)}`);
@@ -317,7 +365,10 @@ async function repeatIn(mode, { entry, root, home, retraceHome, audited, archive
   const wantExit = bad ? 1 : 0;
   if (r.timedOut) out.problems.push(`timed out after ${timeoutMs / 1000} s`);
   else if (r.code === 2 || (r.code !== 0 && r.code !== 1)) out.problems.push(`retrace repeat exited ${r.code}: ${lastLines(r.stderr || r.stdout, 4)}`);
-  else if (r.code !== wantExit) out.problems.push(`retrace repeat exited ${r.code} although ${bad} of ${verdicts.length} cells ${bad ? 'did not reproduce' : 'failed or diverged'} (it should exit ${wantExit})`);
+  else if (r.code !== wantExit)
+    out.problems.push(
+      `retrace repeat exited ${r.code} although ${bad} of ${verdicts.length} cells ${bad ? 'did not reproduce' : 'failed or diverged'} (it should exit ${wantExit})`
+    );
   return out;
 }
 
@@ -330,10 +381,42 @@ function count(verdicts, status) {
 }
 
 function tableRows(results, modes) {
-  const rows = [['notebook', 'mode', 'cells', 'reproduced', 'diverged exp/unexp', 'failed', 'changed', 'other', 'outputs differ exp/unexp', 'archive', 'audit s', 'package s', 'repeat s', 'as expected']];
+  const rows = [
+    [
+      'notebook',
+      'mode',
+      'cells',
+      'reproduced',
+      'diverged exp/unexp',
+      'failed',
+      'changed',
+      'other',
+      'outputs differ exp/unexp',
+      'archive',
+      'audit s',
+      'package s',
+      'repeat s',
+      'as expected'
+    ]
+  ];
   for (const r of results) {
     if (!Object.keys(r.modes).length) {
-      rows.push([r.entry.folder, '-', String(r.cells ?? '?'), '-', '-', '-', '-', '-', '-', r.archiveBytes ? mb(r.archiveBytes) : '-', secs(r.auditSeconds), secs(r.packageSeconds), '-', 'NO']);
+      rows.push([
+        r.entry.folder,
+        '-',
+        String(r.cells ?? '?'),
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        r.archiveBytes ? mb(r.archiveBytes) : '-',
+        secs(r.auditSeconds),
+        secs(r.packageSeconds),
+        '-',
+        'NO'
+      ]);
       continue;
     }
     for (const mode of modes) {
@@ -344,10 +427,20 @@ function tableRows(results, modes) {
       const other = v.filter(x => !['reproduced', 'diverged', 'failed', 'changed'].includes(x.status)).length;
       const ok = !m.unexpected.length && !m.problems.length && !r.problems.length;
       rows.push([
-        r.entry.folder, mode, String(r.cells), String(count(v, 'reproduced')),
-        `${divergedExpected}/${count(v, 'diverged') - divergedExpected}`, String(count(v, 'failed')), String(count(v, 'changed')), String(other),
+        r.entry.folder,
+        mode,
+        String(r.cells),
+        String(count(v, 'reproduced')),
+        `${divergedExpected}/${count(v, 'diverged') - divergedExpected}`,
+        String(count(v, 'failed')),
+        String(count(v, 'changed')),
+        String(other),
         `${outputsDiffer - m.outputsUnexpected.length}/${m.outputsUnexpected.length}`,
-        mb(r.archiveBytes), secs(r.auditSeconds), secs(r.packageSeconds), secs(m.seconds), ok ? 'yes' : 'NO'
+        mb(r.archiveBytes),
+        secs(r.auditSeconds),
+        secs(r.packageSeconds),
+        secs(m.seconds),
+        ok ? 'yes' : 'NO'
       ]);
     }
   }
@@ -359,7 +452,14 @@ const secs = s => (s === undefined ? '-' : s.toFixed(0));
 
 function formatTable(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
-  return rows.map(r => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(r =>
+      r
+        .map((v, c) => v.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n');
 }
 
 function formatMarkdown(rows) {
@@ -397,9 +497,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(RETRACE)) die(`${RETRACE} is missing: run make setup first`);
-  for (const e of opts.entries) for (const p of e.programs ?? []) {
-    if (!cleanPath([]).split(':').some(d => existsSync(join(d, p)))) die(`${e.folder} runs ${p}, which is not installed (make setup installs the test packages)`);
-  }
+  for (const e of opts.entries)
+    for (const p of e.programs ?? []) {
+      if (
+        !cleanPath([])
+          .split(':')
+          .some(d => existsSync(join(d, p)))
+      )
+        die(`${e.folder} runs ${p}, which is not installed (make setup installs the test packages)`);
+    }
   mkdirSync(opts.work, { recursive: true });
   say(`corpus: building the retrace wheel`);
   const wheel = await buildWheel(opts.work);
@@ -415,7 +521,10 @@ async function main() {
     } catch (e) {
       result = { entry, root: join(opts.work, 'runs', entry.folder), problems: [String(e.message ?? e)], modes: {} };
     }
-    const modes = Object.entries(result.modes).map(([m, r]) => `${m} ${r.verdicts.filter(v => v.status === 'reproduced').length}/${r.verdicts.length} reproduced${r.unexpected.length ? `, ${r.unexpected.length} unexpected` : ''}`);
+    const modes = Object.entries(result.modes).map(
+      ([m, r]) =>
+        `${m} ${r.verdicts.filter(v => v.status === 'reproduced').length}/${r.verdicts.length} reproduced${r.unexpected.length ? `, ${r.unexpected.length} unexpected` : ''}`
+    );
     say(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${[...result.problems, ...modes].join('; ') || 'done'}`);
     results.push(result);
     const clean = !result.problems.length && Object.values(result.modes).every(m => !m.unexpected.length && !m.problems.length);
@@ -425,9 +534,19 @@ async function main() {
   const findings = formatFindings(results, opts.modes);
   process.stdout.write(`${formatTable(rows)}\n\n${findings || 'Every verdict as expected.'}\n`);
   writeFileSync(join(opts.work, 'report.md'), `${formatMarkdown(rows)}\n\n\`\`\`\n${findings}\n\`\`\`\n`);
-  writeFileSync(join(opts.work, 'report.json'), JSON.stringify(results.map(r => ({ ...r, entry: r.entry.folder })), null, 1));
+  writeFileSync(
+    join(opts.work, 'report.json'),
+    JSON.stringify(
+      results.map(r => ({ ...r, entry: r.entry.folder })),
+      null,
+      1
+    )
+  );
   say(`corpus: wrote ${join(opts.work, 'report.md')} and report.json`);
-  const allOk = results.every(r => !r.problems.length && Object.keys(r.modes).length === opts.modes.length && Object.values(r.modes).every(m => !m.unexpected.length && !m.problems.length));
+  const allOk = results.every(
+    r =>
+      !r.problems.length && Object.keys(r.modes).length === opts.modes.length && Object.values(r.modes).every(m => !m.unexpected.length && !m.problems.length)
+  );
   process.exit(allOk ? 0 : 1);
 }
 

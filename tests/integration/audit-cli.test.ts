@@ -108,7 +108,10 @@ describe('retrace audit', () => {
 
   it('keeps earlier cells and marks the cell incomplete when the kernel is killed in it', async () => {
     const { dir, home } = workspace();
-    writeFileSync(join(dir, 'nb.ipynb'), notebook(["open('first.txt', 'w').write('1')", "import os, signal\nopen('first.txt').read()\nos.kill(os.getpid(), signal.SIGKILL)", 'z = 3']));
+    writeFileSync(
+      join(dir, 'nb.ipynb'),
+      notebook(["open('first.txt', 'w').write('1')", "import os, signal\nopen('first.txt').read()\nos.kill(os.getpid(), signal.SIGKILL)", 'z = 3'])
+    );
     const r = await audit(dir, home, ['nb.ipynb', '-o', 'out.ipynb']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cell 2 \(cell-2\) failed: the kernel died/);

@@ -169,10 +169,7 @@ describe('notebook container', () => {
   }, 600_000);
 
   it('runs two repeats of one archive at once without either disturbing the other', async () => {
-    const [a, b] = await Promise.all([
-      rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-a.ipynb']),
-      rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-b.ipynb'])
-    ]);
+    const [a, b] = await Promise.all([rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-a.ipynb']), rr(w, ['repeat', 'nb.ipynb', '-o', 'concurrent-b.ipynb'])]);
     expect(a.status, a.stdout + a.stderr).toBe(0);
     expect(b.status, b.stdout + b.stderr).toBe(0);
     for (const f of ['concurrent-a.ipynb', 'concurrent-b.ipynb']) {
@@ -257,7 +254,10 @@ describe('awkward files', () => {
       notebook([
         // The pause lets the audit hash what was read before the next cell changes it,
         // as it has time to between cells run by hand (a change within 100 ms is flagged instead).
-        ['read', "import time\na = open('a.txt').read()\nb = open('big.bin', 'rb').read()\ng = open('gone.txt').read()\nprint(len(a), len(b), len(g))\ntime.sleep(1)"],
+        [
+          'read',
+          "import time\na = open('a.txt').read()\nb = open('big.bin', 'rb').read()\ng = open('gone.txt').read()\nprint(len(a), len(b), len(g))\ntime.sleep(1)"
+        ],
         ['overwrite', "import os\nopen('a.txt', 'w').write('second version\\n')\nos.remove('gone.txt')"]
       ])
     );

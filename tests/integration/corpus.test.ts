@@ -13,8 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { REPO, run, VENV_BIN } from './jupyter-server';
 
 const CORPUS = join(REPO, 'tests', 'corpus');
-const entries: Array<{ folder: string; notebook: string; cells: number; expect?: Record<string, { verdict: string }>; outputsDiffer?: Record<string, string> }> =
-  JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')).notebooks;
+const entries: Array<{
+  folder: string;
+  notebook: string;
+  cells: number;
+  expect?: Record<string, { verdict: string }>;
+  outputsDiffer?: Record<string, string>;
+}> = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')).notebooks;
 
 /** A fresh HOME too: matplotlib's and fontconfig's caches are built as on a first run. */
 function retraceIn(dir: string, root: string, args: string[]) {
@@ -54,7 +59,10 @@ describe('corpus notebooks audit, package and repeat strictly with the expected 
       const rep = await retraceIn(repeatDir, root, ['repeat', entry.notebook, '--container', archive, '--strict']);
       const verdicts = codeCells(join(repeatDir, entry.notebook)).map((c: any) => c.metadata.retrace?.verdict);
       const shown = verdicts.map((v: any, i: number) => `${i + 1} ${v?.status}: ${v?.reason}`).join('\n');
-      expect(verdicts.map((v: any) => v?.status), `${shown}\n${rep.stdout}${rep.stderr}`).toEqual(expected);
+      expect(
+        verdicts.map((v: any) => v?.status),
+        `${shown}\n${rep.stdout}${rep.stderr}`
+      ).toEqual(expected);
       // Outputs are the audit's except where the notebook prints unseeded numbers.
       const outputsDiffer = verdicts.map((v: any, i: number) => (v?.outputs?.same === false ? i + 1 : undefined)).filter(Boolean);
       expect(outputsDiffer).toEqual(Object.keys(entry.outputsDiffer ?? {}).map(Number));

@@ -50,7 +50,12 @@ describe.skipIf(!existsSync(python))('retrace deps on this machine', () => {
     },
     cells: [
       cell(1, {
-        software: [join(sitePackages, 'skimage/__init__.py'), join(sitePackages, 'dateutil/parser/_parser.py'), '/usr/lib/x86_64-linux-gnu/libm.so.6', join(sitePackages, 'skimage')],
+        software: [
+          join(sitePackages, 'skimage/__init__.py'),
+          join(sitePackages, 'dateutil/parser/_parser.py'),
+          '/usr/lib/x86_64-linux-gnu/libm.so.6',
+          join(sitePackages, 'skimage')
+        ],
         reads: [{ path: 'package.json' }],
         readPaths: [join(repo, 'package.json')]
       }),
@@ -100,14 +105,17 @@ describe.skipIf(!existsSync(python))('retrace deps on this machine', () => {
     const many: string[] = [];
     for (const pkg of ['numpy', 'scipy', 'pandas', 'dask', 'matplotlib', 'skimage']) {
       const dir = join(sitePackages, pkg);
-      if (existsSync(dir)) for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.py') || f.endsWith('.so')) many.push(join(dir, f));
+      if (existsSync(dir))
+        for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.py') || f.endsWith('.so')) many.push(join(dir, f));
     }
     const libs = readdirSync('/usr/lib/x86_64-linux-gnu').filter(f => f.includes('.so'));
     many.push(...libs.slice(0, 1500).map(f => join('/usr/lib/x86_64-linux-gnu', f)));
     const started = Date.now();
     const report = await buildDependencyReport({ ...usage, startup: { software: many.sort(), programs: [] } });
     const elapsed = Date.now() - started;
-    console.log(`deps: ${many.length} files in ${elapsed} ms; ${report.total.python.length} python, ${report.total.system.length} system, ${report.total.unowned.count} unowned`);
+    console.log(
+      `deps: ${many.length} files in ${elapsed} ms; ${report.total.python.length} python, ${report.total.system.length} system, ${report.total.unowned.count} unowned`
+    );
     expect(elapsed).toBeLessThan(20_000);
     expect(report.total.python.map(p => p.name)).toEqual(expect.arrayContaining(['numpy', 'scikit-image']));
   });

@@ -21,11 +21,7 @@ function notebook44(sources: string[]): string {
   });
 }
 
-const CELLS = [
-  'import json\nprint("start")',
-  "rows = open('data/values.csv').read().split()\nprint(sum(int(r) for r in rows))",
-  'print(len(rows))'
-];
+const CELLS = ['import json\nprint("start")', "rows = open('data/values.csv').read().split()\nprint(sum(int(r) for r in rows))", 'print(len(rows))'];
 // Unseeded randomness written by one cell and read by the next: the reader's lineage must move on every run.
 const RANDOM = ["import os\nopen('noise.bin', 'wb').write(os.urandom(16))", "print(len(open('noise.bin', 'rb').read()))"];
 

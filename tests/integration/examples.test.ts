@@ -16,7 +16,9 @@ import { REPO, retrace } from './jupyter-server';
 /** Repeating takes a minute per notebook: one is enough here (bench/repeat-overhead repeats them all). */
 const REPEATED = 'image-convolution.ipynb';
 
-const EXAMPLES = readdirSync(join(REPO, 'examples')).filter(f => f.endsWith('.ipynb')).sort();
+const EXAMPLES = readdirSync(join(REPO, 'examples'))
+  .filter(f => f.endsWith('.ipynb'))
+  .sort();
 
 const codeCells = (file: string) => JSON.parse(readFileSync(file, 'utf8')).cells.filter((c: any) => c.cell_type === 'code');
 

@@ -21,7 +21,7 @@ function notebook(cells: string[]): string {
 }
 
 const CLUSTER = [
-  "from dask.distributed import LocalCluster, Client\ncluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)\nclient = Client(cluster)"
+  'from dask.distributed import LocalCluster, Client\ncluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)\nclient = Client(cluster)'
 ];
 const TOTAL = "def total(path):\n    return sum(int(v) for v in open(path).read().split())\nprint(client.submit(total, 'values.txt', pure=False).result())";
 const CLOSE = 'client.close()\ncluster.close()';

@@ -22,7 +22,10 @@ beforeAll(async () => {
   };
   writeFileSync(join(server.root, 'nb.ipynb'), JSON.stringify(nb));
   writeFileSync(join(server.root, 'lonely.ipynb'), JSON.stringify(nb));
-  for (const step of [['audit', 'nb.ipynb'], ['package', 'nb.ipynb']]) {
+  for (const step of [
+    ['audit', 'nb.ipynb'],
+    ['package', 'nb.ipynb']
+  ]) {
     const r = await retrace(step, server.root, server.retraceHome, 300_000);
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }

@@ -44,14 +44,22 @@ print(json.dumps(outs))
 
 describe.skipIf(!canSwitchUser)('a repeat as an unprivileged user', () => {
   it('runs the container in a user-namespace sandbox and reproduces the audit', async () => {
-    const cells = ["import os\nprint(os.getuid())", "print(open('data.csv').read())", '!gzip -c data.csv | wc -c'];
+    const cells = ['import os\nprint(os.getuid())', "print(open('data.csv').read())", '!gzip -c data.csv | wc -c'];
     // audited and packaged by root
     const audited = mkdtempSync(join(tmpdir(), 'retrace-it-rootless-audit-'));
     chmodSync(audited, 0o755);
     writeFileSync(join(audited, 'data.csv'), 'a,b\n1,2\n');
-    const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })) };
+    const nb = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }))
+    };
     writeFileSync(join(audited, 'nb.ipynb'), JSON.stringify(nb));
-    for (const step of [['audit', 'nb.ipynb'], ['package', 'nb.ipynb']]) {
+    for (const step of [
+      ['audit', 'nb.ipynb'],
+      ['package', 'nb.ipynb']
+    ]) {
       const r = await retrace(step, audited, join(audited, '.retrace-home'), 300_000);
       expect(r.status, r.stdout + r.stderr).toBe(0);
     }
@@ -68,14 +76,19 @@ describe.skipIf(!canSwitchUser)('a repeat as an unprivileged user', () => {
     for (const p of [root, nbDir, home, join(nbDir, 'nb.ipynb'), join(nbDir, 'nb.retrace.tar.gz')]) chownSync(p, NOBODY, NOBODY);
     chmodSync(root, 0o755);
     const conn = join(root, 'kernel.json');
-    const write = await run(join(VENV_BIN, 'python'), ['-c', `from jupyter_client.connect import write_connection_file as w; import os; f,_ = w(${JSON.stringify(conn)}, ip='127.0.0.1'); os.chmod(f, 0o644)`]);
+    const write = await run(join(VENV_BIN, 'python'), [
+      '-c',
+      `from jupyter_client.connect import write_connection_file as w; import os; f,_ = w(${JSON.stringify(conn)}, ip='127.0.0.1'); os.chmod(f, 0o644)`
+    ]);
     expect(write.status, write.stderr).toBe(0);
 
     const launcher = [
       `cd ${nbDir}`,
       `HOME=${home} RETRACE_HOME=${join(home, 'retrace')} RETRACE_CONTAINER=${join(nbDir, 'nb.retrace.tar.gz')} PATH=/usr/bin:/bin`,
       `exec ${process.execPath} ${join(REPO, 'jupyterlab_retrace', 'node', 'retrace.cjs')} kernel repeat -f ${conn}`
-    ].join(' && ').replace(' && exec', ' exec');
+    ]
+      .join(' && ')
+      .replace(' && exec', ' exec');
     const kernel = run('su', ['nobody', '-s', '/bin/sh', '-c', launcher], { timeoutMs: 300_000 });
     const driven = await run(join(VENV_BIN, 'python'), ['-c', DRIVE, conn, JSON.stringify(cells)], { timeoutMs: 240_000 });
     const launched = await kernel;

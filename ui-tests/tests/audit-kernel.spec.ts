@@ -112,9 +112,7 @@ test('run, interrupt and restart the audit kernel from the notebook UI', async (
   await confirm.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
   await expect(confirm).toHaveCount(0);
   // A new launcher (so a new traced kernel process) records the same session, audited.
-  await expect
-    .poll(async () => (await auditSession()).launcherPid, { timeout: 60_000 })
-    .not.toBe(first.launcherPid);
+  await expect.poll(async () => (await auditSession()).launcherPid, { timeout: 60_000 }).not.toBe(first.launcherPid);
   expect(await auditSession()).toMatchObject({ id: kernel!.id, audited: true });
   await expect(kernelStatus(page)).toHaveAttribute('data-status', 'idle', { timeout: 60_000 });
 

@@ -9,10 +9,7 @@ import { AUDIT_KERNEL_DISPLAY, selectKernel } from './helpers';
 
 export const DATA_FILE = 'measurements.csv';
 export const DATA = 'a,1\nb,2\nc,3\n';
-export const SOURCES = [
-  'import numpy\nprint(numpy.__version__)',
-  `rows = open('${DATA_FILE}').read().splitlines()\nprint(len(rows))`
-];
+export const SOURCES = ['import numpy\nprint(numpy.__version__)', `rows = open('${DATA_FILE}').read().splitlines()\nprint(len(rows))`];
 
 /** Shut down the kernels this test started (the tests use the server unmocked). */
 export async function closeSessions(request: APIRequestContext, tmpPath: string): Promise<void> {

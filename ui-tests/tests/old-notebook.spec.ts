@@ -40,7 +40,9 @@ test('an audited nbformat 4.4 notebook is saved as 4.5 with the ids its records 
   const badge = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge').first();
   await expect(badge).toHaveText(/^audited [0-9a-f]{8}$/, { timeout: 30_000 });
   // The notebook-level metadata follows the cell's (it asks the companion about the session).
-  await page.waitForFunction(() => !!(window as any).jupyterapp.shell.currentWidget?.content?.model?.getMetadata('retrace')?.audit, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => !!(window as any).jupyterapp.shell.currentWidget?.content?.model?.getMetadata('retrace')?.audit, undefined, {
+    timeout: 30_000
+  });
   await page.notebook.save();
 
   const saved = (await (await request.get(`/api/contents/${tmpPath}/${NOTEBOOK}`)).json()).content;

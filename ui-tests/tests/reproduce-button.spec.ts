@@ -14,10 +14,7 @@ test.use({ kernels: null, sessions: null });
 test.afterEach(async ({ request, tmpPath }) => closeSessions(request, tmpPath));
 
 /** A data file read, and a `!` command: a program run from a cell, with its libraries. */
-const REPRODUCE_SOURCES = [
-  `rows = open('${DATA_FILE}').read().splitlines()\nprint(len(rows))`,
-  `!wc -l ${DATA_FILE}`
-];
+const REPRODUCE_SOURCES = [`rows = open('${DATA_FILE}').read().splitlines()\nprint(len(rows))`, `!wc -l ${DATA_FILE}`];
 
 const toasts = (page: IJupyterLabPageFixture) => page.locator('.jp-Notification-Toast, .Toastify__toast');
 const badges = (page: IJupyterLabPageFixture) => page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-retrace-badge');
@@ -91,7 +88,11 @@ test('reproduces an audited, packaged notebook in its container, cell by cell', 
     await expect(badges(page).nth(i)).toHaveText('reproduced', { timeout: 90_000 });
     await expect(badges(page).nth(i)).toHaveAttribute('data-state', 'reproduced');
     // One word on one line, not cut short.
-    expect(await badges(page).nth(i).evaluate(b => b.scrollWidth <= b.clientWidth && b.clientHeight < 20)).toBe(true);
+    expect(
+      await badges(page)
+        .nth(i)
+        .evaluate(b => b.scrollWidth <= b.clientWidth && b.clientHeight < 20)
+    ).toBe(true);
   }
   const summary = '2 of 2 cells reproduced (0 changed, 0 diverged, 0 failed)';
   await expect(status).toHaveText(summary, { timeout: 30_000 });

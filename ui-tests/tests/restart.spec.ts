@@ -74,9 +74,7 @@ test('after Restart Kernel and Run All on the audit kernel, each cell has the ne
   expect(second).not.toBe(first);
 
   // The record attached is the one of the execution that printed the hash.
-  await expect
-    .poll(async () => (await cellMetadata(page, HASHING_CELL))?.files?.read?.[0]?.sha256, { timeout: 30_000 })
-    .toBe(`sha256:${second}`);
+  await expect.poll(async () => (await cellMetadata(page, HASHING_CELL))?.files?.read?.[0]?.sha256, { timeout: 30_000 }).toBe(`sha256:${second}`);
   for (let i = 0; i < SOURCES.length; i++) await expect(badges(page).nth(i)).toHaveText(/^audited /);
   await badges(page).nth(HASHING_CELL).click();
   const dialog = page.getByRole('dialog');
@@ -107,11 +105,7 @@ async function packageIt(page: IJupyterLabPageFixture, name: string): Promise<vo
   await expect(dialog).toHaveCount(0);
 }
 
-test('after Restart Kernel and Run All on the repeat kernel, verdicts are the new run’s; a new audit replaces them', async ({
-  page,
-  request,
-  tmpPath
-}) => {
+test('after Restart Kernel and Run All on the repeat kernel, verdicts are the new run’s; a new audit replaces them', async ({ page, request, tmpPath }) => {
   test.setTimeout(600_000);
   const path = `${tmpPath}/repeat-restart.ipynb`;
   await createNotebook(page, request, tmpPath, 'repeat-restart.ipynb', SOURCES);

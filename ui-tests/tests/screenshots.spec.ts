@@ -101,6 +101,9 @@ test('screenshot: every cell of an example notebook reproduced in its container'
   await expect(page.locator('#jp-main-statusbar')).toContainText('Idle');
 
   // From the top: the toolbar's Reproduce and the repeat kernel, the first cells' badges.
-  await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').first().evaluate(cell => cell.scrollIntoView({ block: 'start' }));
+  await page
+    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')
+    .first()
+    .evaluate(cell => cell.scrollIntoView({ block: 'start' }));
   await saveScreenshot(page, 'reproduce.png');
 });
