@@ -11,6 +11,7 @@ describe('classifyPath', () => {
     ['/__retrace__/abc/begin/1/0/-', 'noise'],
     ['/home/alice/work/__pycache__/mod.cpython-311.pyc', 'noise'],
     ['/home/alice/.cache/matplotlib/fontlist-v390.json', 'noise'],
+    ['/home/alice/.fontconfig/4c599c202bc5c08e2d34565a40eac3b2-le64.cache-8', 'noise'],
     ['/home/alice/.ipython/profile_default/history.sqlite', 'noise'],
     ['/home/alice/.local/share/jupyter/runtime/kernel-1.json', 'noise'],
     ['/tmp/dask-scratch-space/worker-abc/storage', 'noise'],

@@ -37,7 +37,9 @@ const HOME_NOISE = [
   '/.config/matplotlib/',
   '/.matplotlib/',
   '/.config/dask/',
-  '/.dask/'
+  '/.dask/',
+  // fontconfig's cache in its older place, which fc-list still probes before ~/.cache
+  '/.fontconfig/'
 ];
 
 // /var/cache/ holds the system's caches (fontconfig's, ldconfig's): never inputs, but
