@@ -316,7 +316,11 @@ async function runNotebook(entry, opts, venv) {
     const differing = cells.map((c, i) => (other[i]?.metadata?.retrace?.lineage === c.metadata?.retrace?.lineage ? undefined : i + 1)).filter(Boolean);
     result.twice = { equal: cells.length - differing.length, differing };
     if (second.code !== 0) result.problems.push(`the second audit exited ${second.code}`);
-    else if (differing.length) result.problems.push(`two audits differ in the lineage of cells ${differing.join(', ')}`);
+    else {
+      // Cells expected to diverge (unseeded randomness) differ between two audits too.
+      const unexpected = differing.filter(n => entry.expect?.[String(n)]?.verdict !== 'diverged');
+      if (unexpected.length) result.problems.push(`two audits differ in the lineage of cells ${unexpected.join(', ')}`);
+    }
   }
 
   const archive = join(root, entry.notebook.replace(/\.ipynb$/, '.retrace.tar.gz'));
