@@ -97,6 +97,13 @@ class World {
     };
   }
 
+  /** Keep the repeat kernel starting until the returned function is called. */
+  holdKernelStart(): () => void {
+    let release = () => {};
+    this.kernelStarts = () => new Promise(resolve => (release = () => resolve({ id: 'k1' })));
+    return () => release();
+  }
+
   get following(): boolean {
     return this.onTally !== null;
   }
@@ -252,8 +259,7 @@ describe('Reproduce', () => {
 
   it('ignores a second press while a run is under way', async () => {
     const { world, workflow, nb } = setUp();
-    let release = () => {};
-    world.kernelStarts = () => new Promise(resolve => (release = () => resolve({ id: 'k1' })));
+    const release = world.holdKernelStart();
     const first = workflow.reproduce(nb);
     await tick();
     await workflow.reproduce(nb);
@@ -264,8 +270,7 @@ describe('Reproduce', () => {
 
   it('forgets a finished run when the notebook changes, never one under way', async () => {
     const { world, workflow, nb } = setUp();
-    let release = () => {};
-    world.kernelStarts = () => new Promise(resolve => (release = () => resolve({ id: 'k1' })));
+    const release = world.holdKernelStart();
     const run = workflow.reproduce(nb);
     await tick();
     workflow.forget(nb);
