@@ -6,7 +6,7 @@ import { planRoot, type RootPlan } from '../../core/container/archive-checks';
 import { blobPath } from '../../core/container/manifest';
 import type { Manifest } from '../../core/contract/manifest';
 import { buildRoot, RootBuildError } from './build-root';
-import { sha256 } from './fixture-archive';
+import { sha256 } from './__fixtures__/archive-builder';
 
 async function workWithBlob(content: string): Promise<{ work: string; hash: string }> {
   const work = mkdtempSync(join(tmpdir(), 'retrace-build-root-'));

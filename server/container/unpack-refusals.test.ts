@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { blobPath } from '../../core/container/manifest';
-import { containerMembers, rawTar, sha256, type ContainerSpec, type RawMember } from './fixture-archive';
-import { expectRefused, fresh, LIB, PYTHON, rawArchive, scratchDir, SPEC, useScratch, validArchive } from './unpack-fixtures';
+import { containerMembers, rawTar, sha256, type ContainerSpec, type RawMember } from './__fixtures__/archive-builder';
+import { expectRefused, fresh, LIB, PYTHON, rawArchive, scratchDir, SPEC, useScratch, validArchive } from './__fixtures__/unpack-fixtures';
 
 useScratch();
 

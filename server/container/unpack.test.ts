@@ -5,9 +5,9 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blobPath } from '../../core/container/manifest';
 import { archiveHash } from './archive-hash';
-import { containerMembers, sha256 } from './fixture-archive';
+import { containerMembers, sha256 } from './__fixtures__/archive-builder';
 import { ContainerError, dropIfTouched, openContainer, readArchiveMember, type UnpackedContainer } from './unpack';
-import { DATA, fresh, LIB, PYTHON, rawArchive, SPEC, useScratch, validArchive } from './unpack-fixtures';
+import { DATA, fresh, LIB, PYTHON, rawArchive, SPEC, useScratch, validArchive } from './__fixtures__/unpack-fixtures';
 
 useScratch();
 

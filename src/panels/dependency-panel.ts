@@ -11,17 +11,11 @@ import { Widget } from '@lumino/widgets';
 import { formatSize, shortHash } from '../../core/deps/format';
 import { pythonByUse, type DependenciesModel, type DependenciesState, type DependencyScope, type ScopedSection } from '../model/dependencies';
 import type { DataEntry, DependencyReport, PythonEntry, Section as DependencySection } from '../../core/contract/dependencies';
+import { el } from '../ui/dom';
 
 export const DEPENDENCY_PANEL_ID = 'jp-retrace-dependencies';
 
 export const NOT_AUDITED_MESSAGE = 'Not audited yet: run the notebook with the Python 3 (audit) kernel';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
 
 /** A table cell: its text, and optionally a longer tooltip. */
 type CellValue = string | { text: string; title?: string };

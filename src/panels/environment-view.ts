@@ -2,13 +2,7 @@
 import type { EnvironmentState } from '../model/environment';
 import type { ToolStatus } from '../../core/contract/environment';
 import type { EnvironmentResponse } from '../../core/contract/http';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.append(...children);
-  return node;
-}
+import { el } from '../ui/dom';
 
 function toolRow(label: string, tool: ToolStatus, detail = ''): HTMLElement {
   const state = tool.found ? 'ok' : 'missing';

@@ -3,6 +3,7 @@ import { Widget } from '@lumino/widgets';
 import { formatSize } from '../../core/deps/format';
 import type { PackageOutcome } from '../model/package-job';
 import type { PackageSummary } from '../../core/contract/packaging';
+import { el } from '../ui/dom';
 
 const REASONS: Record<PackageSummary['leftOut'][number]['reason'], string> = {
   secret: 'secret',
@@ -10,13 +11,6 @@ const REASONS: Record<PackageSummary['leftOut'][number]['reason'], string> = {
   missing: 'missing',
   changed: 'changed since read'
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
 
 export function packageResultBody({ summary, archivePath }: PackageOutcome): Widget {
   const s = summary;

@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
-import { blobPath, relativeInsideRoot } from '../../core/container/manifest';
-import type { Manifest, ManifestEntry } from '../../core/contract/manifest';
+import { blobPath, relativeInsideRoot } from '../../../core/container/manifest';
+import type { Manifest, ManifestEntry } from '../../../core/contract/manifest';
 
 export interface SpecFile {
   path: string;

@@ -6,8 +6,8 @@ import { promises as fs, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { packTree, rawTarGz, writeContainerTree, type ContainerSpec, type RawMember } from './fixture-archive';
-import { ContainerError, openContainer } from './unpack';
+import { packTree, rawTarGz, writeContainerTree, type ContainerSpec, type RawMember } from './archive-builder';
+import { ContainerError, openContainer } from '../unpack';
 
 let scratch: string;
 let counter = 0;
