@@ -2,7 +2,7 @@
  * Packaging progress in words and as a fraction, the same for `retrace package` and
  * the JupyterLab dialog. Pure (runs in the browser too).
  */
-import { formatSize } from '../deps/format';
+import { formatBytes } from '../format-bytes';
 import type { PackageProgress } from '../contract/packaging';
 
 /**
@@ -34,8 +34,8 @@ export function describeProgress(p: PackageProgress | null): string {
     case 'copying':
       return `copying files ${p.done}/${p.total}`;
     case 'archiving': {
-      const written = p.archiveBytes === undefined ? '' : `, ${formatSize(p.archiveBytes)} written`;
-      return `writing the archive: ${formatSize(p.done)} of ${formatSize(p.total)}${written}`;
+      const written = p.archiveBytes === undefined ? '' : `, ${formatBytes(p.archiveBytes)} written`;
+      return `writing the archive: ${formatBytes(p.done)} of ${formatBytes(p.total)}${written}`;
     }
     case 'done':
       return 'done';

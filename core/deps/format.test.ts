@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignColumns, formatDependencyReport, formatSize, shortHash } from './format';
+import { alignColumns, formatDependencyReport, shortHash } from './format';
 import type { DependencyReport, PythonEntry, Section } from '../contract/dependencies';
 
 const empty = (): Section => ({ python: [], system: [], unowned: { count: 0, examples: [] }, programs: [], data: { read: [], written: [] } });
@@ -54,12 +54,8 @@ describe('alignColumns', () => {
   });
 });
 
-describe('formatSize and shortHash', () => {
-  it('reads like a person would write them', () => {
-    expect(formatSize(10)).toBe('10 B');
-    expect(formatSize(2048)).toBe('2.0 KiB');
-    expect(formatSize(5 * 1024 * 1024 + 1)).toBe('5.0 MiB');
-    expect(formatSize(null)).toBe('?');
+describe('shortHash', () => {
+  it('reads like a person would write it', () => {
     expect(shortHash('sha256:' + 'ab'.repeat(32))).toBe('abababababab');
     expect(shortHash(null)).toBe('-');
   });

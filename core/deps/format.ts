@@ -1,5 +1,6 @@
 /** The dependency report as text for a terminal: totals first, then each cell, columns aligned. */
 import type { CellRef, CellSection, DependencyReport, PythonEntry, Section } from '../contract/dependencies';
+import { formatBytes } from '../format-bytes';
 
 const INDENT = '  ';
 
@@ -16,18 +17,6 @@ export function alignColumns(rows: string[][], right: ReadonlySet<number> = new 
       .join('  ')
       .trimEnd()
   );
-}
-
-export function formatSize(bytes: number | null): string {
-  if (bytes === null) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Enough of a hash to compare by eye. */
@@ -95,7 +84,7 @@ function formatSection(section: Section, packageDatabase: string | null, always:
     ['Data read', section.data.read],
     ['Outputs written', section.data.written]
   ] as const) {
-    const rows = entries.map(d => [d.path, formatSize(d.size), shortHash(d.sha256)]);
+    const rows = entries.map(d => [d.path, formatBytes(d.size), shortHash(d.sha256)]);
     group(heading, rows.length, rows.length ? alignColumns([['PATH', 'SIZE', 'SHA-256'], ...rows], new Set([1])) : [], always, out);
   }
   return out;

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CellVerdict } from '../contract/verdict';
-import { archiveAsNamed, isAuditedCell, verdictForMetadata, withRepeat, withVerdict } from './repeat-metadata';
-import type { RetraceCellMetadata, RetraceNotebookMetadata } from '../contract/metadata';
+import { archiveAsNamed, isAuditedCell, verdictForMetadata, withContainer, withRepeat, withVerdict } from './repeat-metadata';
+import type { RetraceNotebookMetadata } from '../contract/metadata';
+import { auditedCellMetadata, auditedNotebookMetadata, digest } from './metadata-fixtures';
 import { validateCellMetadata, validateNotebookMetadata } from './validate';
 
-const digest = (c: string) => 'sha256:' + c.repeat(64);
-
-const audited: RetraceCellMetadata = {
-  code_hash: digest('a'),
-  lineage: digest('b'),
-  execution_count: 1,
-  started_at: '2025-01-31T09:12:41.207Z',
-  duration_ms: 12,
-  status: 'complete',
-  files: { read: [{ path: 'data.csv', sha256: digest('c'), size: 12 }], written: [] },
-  programs: [],
-  network: [],
-  counts: { system_files_read: 3, system_files_written: 0, processes: 1, events: 9 },
-  log: { session: 'audit-1', seq: 1, events_sha256: digest('d') }
-};
-
-const notebook: RetraceNotebookMetadata = {
-  spec_version: '1.1.0',
-  audit: { session: 'audit-1', started_at: '2025-01-31T09:12:03.512Z', kernel: 'retrace-audit', retrace_version: '0.1.0' },
-  environment: { python: '3.11.7', platform: 'Linux', machine: 'x86_64' },
-  container: { archive: 'nb.retrace.tar.gz', mode: 'layered' }
-};
+const audited = auditedCellMetadata();
+const notebook = auditedNotebookMetadata();
 
 const diverged: CellVerdict = {
   status: 'diverged',
@@ -58,6 +39,13 @@ describe('a verdict in an audited cell', () => {
     expect(validateCellMetadata({ ...audited, verdict: v })).toEqual({ ok: true });
   });
 
+  it('keeps every first difference of a diverged cell (schema 1.2.0), in the order the judge gives the keys', () => {
+    const v = verdictForMetadata({ ...diverged, differences: ['reads data.csv with different content'] });
+    expect(v.differences).toEqual(['reads data.csv with different content']);
+    expect(Object.keys(v)).toEqual(['status', 'reason', 'first_difference', 'differences', 'outputs', 'fall_through', 'lineage', 'log']);
+    expect(validateCellMetadata({ ...audited, verdict: v })).toEqual({ ok: true });
+  });
+
   it("is written only where the audit's metadata is", () => {
     expect(isAuditedCell(audited)).toBe(true);
     expect(isAuditedCell(undefined)).toBe(false);
@@ -87,6 +75,14 @@ describe("the notebook's last repeat", () => {
     expect(validateNotebookMetadata(meta)).toEqual({ ok: true });
     expect(withRepeat(undefined, run)).toBeUndefined();
     expect(withRepeat({ container: { archive: 'a' } } as RetraceNotebookMetadata, run)).toBeUndefined();
+  });
+
+  it('names the container the notebook repeats in, beside the audit', () => {
+    const meta = withContainer(notebook, { archive: 'other.retrace.tar.gz', mode: 'strict' });
+    expect(meta.container).toEqual({ archive: 'other.retrace.tar.gz', mode: 'strict' });
+    expect(meta.audit).toEqual(notebook.audit);
+    expect(validateNotebookMetadata(meta)).toEqual({ ok: true });
+    expect(withContainer(notebook, { archive: 'x.tar.gz' }).container).toEqual({ archive: 'x.tar.gz' });
   });
 
   it('names the archive as the notebook does when it is the same file', () => {

@@ -16,21 +16,30 @@ export function isAuditedCell(meta: unknown): meta is RetraceCellMetadata {
   return !!m && typeof m === 'object' && typeof m.code_hash === 'string' && typeof m.lineage === 'string';
 }
 
-/** The verdict as the schema has it (`$defs/verdict`), whatever else the companion sent. */
+/**
+ * The verdict as the schema has it (`$defs/verdict`), whatever else the companion sent;
+ * keys in the order the judge (core/repeat/verdict.ts) gives them.
+ */
 export function verdictForMetadata(v: CellVerdict): CellVerdict {
-  const out: CellVerdict = {
+  const first = v.first_difference;
+  return {
     status: v.status,
     reason: v.reason,
+    ...(first
+      ? {
+          first_difference: {
+            kind: first.kind,
+            ...(first.audit !== undefined ? { audit: first.audit } : {}),
+            ...(first.repeat !== undefined ? { repeat: first.repeat } : {})
+          }
+        }
+      : {}),
+    ...(v.differences ? { differences: [...v.differences] } : {}),
     outputs: { same: v.outputs.same, differences: [...v.outputs.differences] },
-    fall_through: [...v.fall_through]
+    fall_through: [...v.fall_through],
+    ...(v.lineage && DIGEST.test(v.lineage) ? { lineage: v.lineage } : {}),
+    ...(v.log && v.log.seq >= 1 ? { log: { session: v.log.session, seq: v.log.seq } } : {})
   };
-  if (v.first_difference) {
-    const { kind, audit, repeat } = v.first_difference;
-    out.first_difference = { kind, ...(audit !== undefined ? { audit } : {}), ...(repeat !== undefined ? { repeat } : {}) };
-  }
-  if (v.lineage && DIGEST.test(v.lineage)) out.lineage = v.lineage;
-  if (v.log && v.log.seq >= 1) out.log = { session: v.log.session, seq: v.log.seq };
-  return out;
 }
 
 /** The audit's cell metadata with the repeat's verdict added; the audit's fields untouched. */
@@ -44,6 +53,18 @@ export interface RepeatRun {
   /** The archive as the notebook names it (relative to it) or absolute, its hash, the mode it ran in. */
   container: { archive?: string; sha256?: string; mode?: RepeatMode };
   summary: RepeatSummary;
+}
+
+/** The container a repeat runs in, as the notebook names it (`retrace repeat` records the one it used). */
+export interface NamedContainer {
+  /** Relative to the notebook, or absolute. */
+  archive: string;
+  mode?: RepeatMode;
+}
+
+/** The notebook's metadata naming the container its repeats use; the audit's fields untouched. */
+export function withContainer(meta: RetraceNotebookMetadata, container: NamedContainer): RetraceNotebookMetadata {
+  return { ...meta, container: { archive: container.archive, ...(container.mode ? { mode: container.mode } : {}) } };
 }
 
 /** The notebook's metadata with the last repeat recorded; undefined for a notebook never audited (the schema needs the audit). */

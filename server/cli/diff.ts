@@ -15,6 +15,7 @@ import { sourceText } from '../../core/lineage/digest';
 import type { CellRecord } from '../../core/contract/records';
 import { diffNotebooks, formatNotebookDiff, type FoundExecution } from '../../core/diff/notebook-diff';
 import { executionRefs, pickRecord, type CellExecutionRef } from '../../core/diff/notebook-executions';
+import { cellRecordsDir } from '../container/unpacked-layout';
 import { openContainer } from '../container/unpack';
 import { sessionsRoot } from '../store/paths';
 import type { CommandHelp } from './command-help';
@@ -75,7 +76,7 @@ function readNotebook(file: string): Notebook {
 
 /** Folders that may hold the records of a session: its own, earlier runs of a restarted kernel, a container's provenance. */
 function recordFolders(session: string, provenanceDir: string | undefined): string[] {
-  const folders = provenanceDir ? [join(provenanceDir, 'cells')] : [];
+  const folders = provenanceDir ? [cellRecordsDir(provenanceDir)] : [];
   // The id comes from a notebook: only a plain name may become a path.
   if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(session)) return folders;
   const root = sessionsRoot();

@@ -4,7 +4,8 @@ import type { LeftOut } from '../../core/contract/manifest';
 import { describeProgress, progressFraction, ProgressThrottle } from '../../core/container/package-progress';
 import type { SessionUsage } from '../../core/container/usage';
 import { buildDependencyReport } from '../deps/build';
-import { formatBytes, packNotebook, type PackProgress, type PackResult } from '../container/pack';
+import { formatBytes } from '../../core/format-bytes';
+import { packNotebook, type PackProgress, type PackResult } from '../container/pack';
 import type { CommandHelp } from './command-help';
 
 export const packageHelp: CommandHelp = {

@@ -7,12 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Session } from '@jupyterlab/services';
 import { REPEAT_KERNEL_NAME } from '../../core/contract/kernels';
 import { InputError } from '../../core/errors';
 import { codeHash, sourceText } from '../../core/lineage/digest';
-import { METADATA_KEY, type RepeatSummary, type RetraceCellMetadata, type RetraceNotebookMetadata } from '../../core/contract/metadata';
+import { METADATA_KEY, type RepeatSummary, type RetraceCellMetadata } from '../../core/contract/metadata';
 import { matchedIndex } from '../../core/notebook/match-cells';
 import { parseNotebook, type NotebookCell } from '../../core/notebook/parse';
 import type { Output } from '../../core/contract/output';
@@ -20,6 +20,8 @@ import type { CellRecord } from '../../core/contract/records';
 import { judgeCell, summarize } from '../../core/repeat/verdict';
 import type { CellVerdict } from '../../core/contract/verdict';
 import { openContainer } from '../container/unpack';
+import { loadAuditSide } from '../repeat/audit-side';
+import { writeRepeatInto } from './repeat-writeback';
 import { CONTAINER_ENV, locateContainer, MODE_ENV } from '../repeat/locate-container';
 import { executeCode, type ExecuteResult } from '../runner/execute';
 import { startJupyterServer, stopOnInterrupt } from '../runner/jupyter-server';
@@ -142,28 +144,21 @@ export async function repeatNotebook(opts: RepeatOptions): Promise<number> {
   const verdicts: Array<{ cell: NotebookCell; verdict: CellVerdict }> = [];
   for (const [i, { cell, reply, error }] of ran.entries()) {
     const record: CellRecord | undefined = records[i];
-    const auditCell = auditFor[i];
-    const auditMeta = auditCell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
     const verdict = judgeCell(
-      { metadata: auditMeta, record: auditRecord(container.provenanceDir, auditMeta), outputs: (auditCell?.outputs ?? []) as Output[] },
+      loadAuditSide(container, auditFor[i]),
       { codeHash: await codeHash(cell.source), record, reply, error, outputs: (cell.outputs ?? []) as Output[], mode },
       base64 => 'sha256:' + createHash('sha256').update(base64).digest('hex')
     );
     verdicts.push({ cell, verdict });
-    // Verdicts join the audit's metadata: a cell the audit never saw has none to join.
-    const own = cell.metadata[METADATA_KEY] as RetraceCellMetadata | undefined;
-    if (own) cell.metadata[METADATA_KEY] = { ...own, verdict };
   }
   const summary = summarize(verdicts.map(v => v.verdict));
-  const nbMeta = (nb.metadata[METADATA_KEY] ?? {}) as RetraceNotebookMetadata;
   const archiveShown = relative(dirname(output), archive);
-  if (nbMeta.audit) {
-    nb.metadata[METADATA_KEY] = {
-      ...nbMeta,
-      container: { archive: archiveShown, mode },
-      repeat: { session: kernelId, finished_at: new Date().toISOString(), container: { archive: archiveShown, sha256: container.archiveHash, mode }, summary }
-    };
-  }
+  writeRepeatInto(nb, verdicts, {
+    session: kernelId,
+    finishedAt: new Date().toISOString(),
+    container: { archive: archiveShown, sha256: container.archiveHash, mode },
+    summary
+  });
   writeFileAtomic(output, JSON.stringify(nb, null, 1) + '\n', 'user');
 
   log(formatVerdictTable(verdicts.map(v => ({ id: v.cell.id, verdict: v.verdict }))));
@@ -191,15 +186,6 @@ async function auditCellsFor(auditedCells: NotebookCell[], code: NotebookCell[])
   const auditKeys = await Promise.all(audit.map(c => key(c, true)));
   const ownKeys = await Promise.all(code.map(c => key(c, false)));
   return matchedIndex(auditKeys, ownKeys).map(i => (i === undefined ? undefined : audit[i]));
-}
-
-function auditRecord(provenanceDir: string, meta: RetraceCellMetadata | undefined): CellRecord | undefined {
-  if (!meta?.log) return undefined;
-  try {
-    return JSON.parse(readFileSync(join(provenanceDir, 'cells', `${meta.log.seq}.json`), 'utf8')) as CellRecord;
-  } catch {
-    return undefined;
-  }
 }
 
 export function formatVerdictTable(rows: Array<{ id?: string; verdict: CellVerdict }>): string {

@@ -21,6 +21,7 @@ import { listedFolders, PROBE_MAX_BYTES, wantedPaths, type WantedPath } from '..
 import type { SessionUsage } from '../../core/container/usage';
 import type { PackageProgress, PackageSummary } from '../../core/contract/packaging';
 import { containerFileName } from '../../core/contract/container-name';
+import { formatBytes } from '../../core/format-bytes';
 import { concurrencyLimit } from '../system/limit';
 import { retraceHome, sessionsRoot } from '../store/paths';
 import { readAuditedNotebook } from '../store/usage';
@@ -437,16 +438,4 @@ async function listDepthFirst(base: string, member: string, out: string[], conte
 
 function unameOf(): Manifest['uname'] {
   return { sysname: os.type(), release: os.release(), version: os.version(), machine: os.machine(), nodename: os.hostname() };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }

@@ -18,6 +18,7 @@ import { retraceHome } from '../store/paths';
 import { archiveHash, ProgressCounter, type OnProgress } from './archive-hash';
 import { ContainerError, walkArchive } from './archive-reader';
 import { buildRoot, RootBuildError } from './build-root';
+import { unpackedLayout } from './unpacked-layout';
 
 export { ContainerError } from './archive-reader';
 export type { OnProgress, Progress } from './archive-hash';
@@ -74,10 +75,8 @@ function describe(archiveHashValue: ContentHash, dir: string, manifest: Manifest
   return {
     archiveHash: archiveHashValue,
     dir,
-    rootDir: join(dir, 'root'),
+    ...unpackedLayout(dir),
     manifest,
-    notebookPath: join(dir, 'notebook.ipynb'),
-    provenanceDir: join(dir, 'provenance'),
     cached
   };
 }

@@ -16,6 +16,8 @@ import { sourceText } from '../../core/lineage/digest';
 import { matchOne } from '../../core/notebook/match-cells';
 import type { NotebookCell } from '../../core/notebook/parse';
 import { containersRoot } from '../container/unpack';
+import { unpackedLayout, type UnpackedLayout } from '../container/unpacked-layout';
+import { loadAuditSide } from './audit-side';
 
 export interface VerdictRequest {
   cellId: string;
@@ -30,18 +32,19 @@ export interface VerdictRequest {
 export class VerdictError extends Error {}
 
 /** The unpacked container a repeat session ran in (it is in the cache: the kernel unpacked it). */
-function containerDir(meta: SessionMeta): string {
+function containerOf(meta: SessionMeta): UnpackedLayout {
   if (meta.kind !== 'repeat' || !meta.container) throw new VerdictError(`session ${meta.id} is not a repeat`);
   const dir = join(containersRoot(), meta.container.hash.replace(/^sha256:/, ''));
-  if (!existsSync(join(dir, 'notebook.ipynb'))) throw new VerdictError(`the container of session ${meta.id} is no longer in the cache (${dir})`);
-  return dir;
+  const layout = unpackedLayout(dir);
+  if (!existsSync(layout.notebookPath)) throw new VerdictError(`the container of session ${meta.id} is no longer in the cache (${dir})`);
+  return layout;
 }
 
 const sourceHash = (source: string | string[]) => 'sha256:' + createHash('sha256').update(sourceText(source)).digest('hex');
 
 export function judgeExecution(meta: SessionMeta, record: CellRecord | undefined, req: VerdictRequest): CellVerdict {
-  const dir = containerDir(meta);
-  const audited = JSON.parse(readFileSync(join(dir, 'notebook.ipynb'), 'utf8'));
+  const container = containerOf(meta);
+  const audited = JSON.parse(readFileSync(container.notebookPath, 'utf8'));
   const code = ((audited.cells ?? []) as NotebookCell[]).filter(c => c.cell_type === 'code');
   const keys = code.map(c => ({ id: c.id, codeHash: (c.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined)?.code_hash ?? sourceHash(c.source) }));
   const at = matchOne(
@@ -50,14 +53,8 @@ export function judgeExecution(meta: SessionMeta, record: CellRecord | undefined
     req.codeCells?.map(c => ({ id: c.id, codeHash: c.code_hash }))
   );
   const cell = at === undefined ? undefined : code[at];
-  const auditMeta = cell?.metadata?.[METADATA_KEY] as RetraceCellMetadata | undefined;
-  let auditRecord: CellRecord | undefined;
-  if (auditMeta?.log) {
-    const file = join(dir, 'provenance', 'cells', `${auditMeta.log.seq}.json`);
-    if (existsSync(file)) auditRecord = JSON.parse(readFileSync(file, 'utf8')) as CellRecord;
-  }
   return judgeCell(
-    { metadata: auditMeta, record: auditRecord, outputs: (cell?.outputs ?? []) as Output[] },
+    loadAuditSide(container, cell),
     { codeHash: req.codeHash, record, reply: req.reply, error: req.error, outputs: req.outputs, mode: meta.container!.mode },
     base64 => 'sha256:' + createHash('sha256').update(base64).digest('hex')
   );

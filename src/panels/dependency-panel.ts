@@ -8,7 +8,8 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { formatSize, shortHash } from '../../core/deps/format';
+import { shortHash } from '../../core/deps/format';
+import { formatBytes } from '../../core/format-bytes';
 import { pythonByUse, type DependenciesModel, type DependenciesState, type DependencyScope, type ScopedSection } from '../model/dependencies';
 import type { DataEntry, DependencyReport, PythonEntry, Section as DependencySection } from '../../core/contract/dependencies';
 import { el } from '../ui/dom';
@@ -104,7 +105,7 @@ export const PRESENT_EXPLANATION =
 
 function dataRows(entries: DataEntry[]): Row[] {
   return entries.map(d => ({
-    cells: [d.path, formatSize(d.size), { text: shortHash(d.sha256), title: d.sha256 ?? 'not hashed' }]
+    cells: [d.path, formatBytes(d.size), { text: shortHash(d.sha256), title: d.sha256 ?? 'not hashed' }]
   }));
 }
 

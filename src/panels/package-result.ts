@@ -1,6 +1,6 @@
 /** The body of the "Notebook packaged" dialog: where the archive is, how big, and what was left out and why. */
 import { Widget } from '@lumino/widgets';
-import { formatSize } from '../../core/deps/format';
+import { formatBytes } from '../../core/format-bytes';
 import type { PackageOutcome } from '../model/package-job';
 import type { PackageSummary } from '../../core/contract/packaging';
 import { el } from '../ui/dom';
@@ -20,9 +20,9 @@ export function packageResultBody({ summary, archivePath }: PackageOutcome): Wid
     el('dt', '', 'Archive'),
     el('dd', 'jp-retrace-package-archive', archivePath ?? s.archive),
     el('dt', '', 'Size'),
-    el('dd', 'jp-retrace-package-size', formatSize(s.archiveBytes)),
+    el('dd', 'jp-retrace-package-size', formatBytes(s.archiveBytes)),
     el('dt', '', 'Files'),
-    el('dd', 'jp-retrace-package-files', `${s.files} (${s.blobs} distinct contents, ${formatSize(s.contentBytes)} before compression)`)
+    el('dd', 'jp-retrace-package-files', `${s.files} (${s.blobs} distinct contents, ${formatBytes(s.contentBytes)} before compression)`)
   );
   const root = el('div', 'jp-retrace-package-result', facts);
 

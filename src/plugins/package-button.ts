@@ -9,7 +9,7 @@ import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/a
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ToolbarButton } from '@jupyterlab/ui-components';
-import { formatSize } from '../../core/deps/format';
+import { formatBytes } from '../../core/format-bytes';
 import { packageIcon } from '../icons';
 import { packageRequest, runPackageJob, type PackageSettings } from '../model/package-job';
 import { PackageProgressView } from '../panels/package-progress';
@@ -71,7 +71,7 @@ export const packageButtonPlugin: JupyterFrontEndPlugin<void> = {
         progress.dispose();
         const { summary } = outcome;
         Notification.success(
-          `Packaged ${name}: ${formatSize(summary.archiveBytes)}, ${summary.files} files` +
+          `Packaged ${name}: ${formatBytes(summary.archiveBytes)}, ${summary.files} files` +
             (summary.leftOut.length ? `, ${summary.leftOut.length} left out` : ''),
           { autoClose: 5000 }
         );

@@ -266,7 +266,7 @@ describe('awkward files', () => {
     const pack = await rr(w, ['package', 'nb.ipynb', '--max-file-size', '16K']);
     expect(pack.status, pack.stderr).toBe(0);
     expect(pack.stdout).toMatch(new RegExp(`${join(root, 'a.txt')}\\s+\\[changed since read\\] changed since cell 1 read it`));
-    expect(pack.stdout).toMatch(new RegExp(`${join(root, 'big.bin')}\\s+\\[too large, hash only\\] 64 KiB, over the size limit of 16 KiB`));
+    expect(pack.stdout).toMatch(new RegExp(`${join(root, 'big.bin')}\\s+\\[too large, hash only\\] 64\\.0 KiB, over the size limit of 16\\.0 KiB`));
     expect(pack.stdout).toMatch(new RegExp(`${join(root, 'gone.txt')}\\s+\\[missing\\] gone since the audit`));
     const manifest = JSON.parse((await run('tar', ['-xzOf', join(root, 'nb.retrace.tar.gz'), 'manifest.json'])).stdout);
     const big = manifest.left_out.find((l: any) => l.path === join(root, 'big.bin'));
