@@ -17,6 +17,7 @@ import { linkSync, mkdirSync, promises as fs, readdirSync, statSync, symlinkSync
 import { basename, dirname, join } from 'node:path';
 import type { Manifest } from '../../core/contract/manifest';
 import type { RepeatMode } from '../../core/contract/repeat-mode';
+import { processAlive } from '../system/proc';
 
 export interface ViewOptions {
   rootDir: string;
@@ -247,16 +248,7 @@ function populate(dir: string, opts: ViewOptions): { fromContainer: number; fall
 async function removeAbandonedViews(parent: string): Promise<void> {
   for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
     const pid = Number(/^view-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
     await fs.rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

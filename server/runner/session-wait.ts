@@ -3,6 +3,7 @@
  * kernel exits and writes the last cell records as it does.
  */
 import { readSessionMeta } from '../store/sessions';
+import { processAlive } from '../system/proc';
 
 /**
  * Rejects when the kernel's launcher records that the kernel exited. With auto-restart
@@ -38,7 +39,7 @@ export async function waitForSessionEnd(id: string, wait: SessionEndWait = {}): 
     const meta = readSessionMeta(id);
     if (meta?.endedAt) return true;
     // Gone without saying so: read once more, it may have written and exited just now.
-    if (meta && !alive(meta.launcherPid)) return !!readSessionMeta(id)?.endedAt;
+    if (meta && !processAlive(meta.launcherPid)) return !!readSessionMeta(id)?.endedAt;
     if (!slowSaid && Date.now() - started > (wait.slowMs ?? 5_000)) {
       slowSaid = true;
       wait.onSlow?.();
@@ -46,14 +47,4 @@ export async function waitForSessionEnd(id: string, wait: SessionEndWait = {}): 
     await new Promise(r => setTimeout(r, 100));
   }
   return false;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but is not ours to signal
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -52,3 +52,13 @@ export function findDescendant(pid: number, matches: (argv: string[]) => boolean
   }
   return undefined;
 }
+
+/** Whether a process exists; one that is not ours to signal (EPERM) exists too. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
