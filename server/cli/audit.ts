@@ -40,8 +40,9 @@ options:
   -o, --output OUTPUT  where to write the audited notebook (default: NOTEBOOK, in place)
   -h, --help           print this message
 
-exit status: 0 every cell ran; 1 a cell raised or the kernel died (named on stdout);
-2 bad input (no such file, not a notebook, an unknown option).
+exit status: 0 every cell ran and was recorded; 1 a cell raised, the kernel died, or a
+cell that ran has no provenance record (the cell is named); 2 bad input (no such file,
+not a notebook, an unknown option).
 
 example:
   retrace audit examples/hep-dimuon.ipynb -o audited.ipynb
