@@ -19,6 +19,7 @@ import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileS
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printHeaderHelp } from '../scripts/header-help.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VENV_BIN = join(REPO, '.venv', 'bin');
@@ -61,19 +62,8 @@ function parseArgs(argv) {
     else if (a === '--variants') opts.variants = value().split(',').filter(Boolean);
     else if (a === '--no-warmup') opts.warmup = false;
     else if (a === '--keep') opts.keep = true;
-    else if (a === '-h' || a === '--help') {
-      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(
-        lines
-          .slice(
-            0,
-            lines.findIndex(l => !l.startsWith('//'))
-          )
-          .map(l => l.slice(3))
-          .join('\n')
-      );
-      process.exit(0);
-    } else die(`unknown argument ${a} (see --help)`);
+    else if (a === '-h' || a === '--help') printHeaderHelp(import.meta.url);
+    else die(`unknown argument ${a} (see --help)`);
   }
   for (const v of opts.variants) if (!VARIANTS[v]) die(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
   if (!opts.variants.includes('plain')) die('--variants must include plain: ratios are to plain');

@@ -6,10 +6,11 @@
 //
 //   bench/container-size [--notebooks a,b] [--keep]
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printHeaderHelp } from '../scripts/header-help.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VENV = join(REPO, '.venv');
@@ -34,19 +35,8 @@ function parseArgs(argv) {
         .filter(Boolean)
         .map(n => (n.endsWith('.ipynb') ? n : `${n}.ipynb`));
     else if (argv[i] === '--keep') opts.keep = true;
-    else if (argv[i] === '-h' || argv[i] === '--help') {
-      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(
-        lines
-          .slice(
-            0,
-            lines.findIndex(l => !l.startsWith('//'))
-          )
-          .map(l => l.slice(3))
-          .join('\n')
-      );
-      process.exit(0);
-    } else die(`unknown argument ${argv[i]} (see --help)`);
+    else if (argv[i] === '-h' || argv[i] === '--help') printHeaderHelp(import.meta.url);
+    else die(`unknown argument ${argv[i]} (see --help)`);
   }
   return opts;
 }

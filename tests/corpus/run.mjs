@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printHeaderHelp } from '../../scripts/header-help.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
@@ -49,19 +50,8 @@ function parseArgs(argv) {
     else if (a === '--fresh-venvs') opts.freshVenvs = true;
     else if (a === '--timeout') opts.timeout = Number(value());
     else if (a === '--keep') opts.keep = true;
-    else if (a === '-h' || a === '--help') {
-      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      console.log(
-        lines
-          .slice(
-            0,
-            lines.findIndex(l => !l.startsWith('//'))
-          )
-          .map(l => l.slice(3))
-          .join('\n')
-      );
-      process.exit(0);
-    } else die(`unknown argument ${a} (see --help)`);
+    else if (a === '-h' || a === '--help') printHeaderHelp(import.meta.url);
+    else die(`unknown argument ${a} (see --help)`);
   }
   if (!(opts.timeout > 0)) die('--timeout wants a positive number of seconds');
   for (const m of opts.modes) if (m !== 'layered' && m !== 'strict') die(`unknown mode ${m}: layered or strict`);
